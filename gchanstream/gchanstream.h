@@ -1,0 +1,18 @@
+/* gchanstream.h: the umbrella header
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+#include <gio/gio.h>
+
+#define GCHANSTREAM_INSIDE
+# include "gcs-version.h"
+# include "gcs-enum-types.h"
+# include "gcs-error.h"
+# include "gcs-channel.h"
+# include "gcs-sender.h"
+# include "gcs-receiver.h"
+#undef GCHANSTREAM_INSIDE

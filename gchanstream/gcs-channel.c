@@ -1,0 +1,743 @@
+/* gcs-channel.c: the mpsc channel
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One mutex guards a FIFO of GValues. The consumer takes a whole batch per
+ * lock acquisition; a sender wakes it only when it had parked (registered
+ * its waker on an empty queue), and always after releasing the lock.
+ * Senders that wait for room queue up in order; whatever frees room admits
+ * them, in order, before anything else can take it.
+ */
+
+#include "config.h"
+
+#include "gcs-channel-private.h"
+#include "gcs-error.h"
+#include "gcs-lock-private.h"
+#include "gcs-queue-private.h"
+#include "gcs-receiver-private.h"
+#include "gcs-sender-private.h"
+#include "gcs-value-private.h"
+
+/**
+ * SECTION:gcs-channel
+ * @title: Channels
+ * @short_description: many senders, one receiver, delivered on a main context
+ *
+ * An mpsc channel moves #GValue items from any number of #GcsSender handles,
+ * on any threads, to one #GcsReceiver consumed on one #GMainContext.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GcsSender) tx = NULL;
+ * g_autoptr(GcsReceiver) rx = NULL;
+ *
+ * gcs_channel_new (G_TYPE_INT64, 1024, &tx, &rx);
+ * gcs_receiver_attach (rx, NULL, on_item, self, NULL);
+ * // worker threads: gcs_sender_send_blocking (tx, &value, NULL, &error);
+ * ]|
+ *
+ * A bounded channel holds at most its capacity of queued items. The
+ * consumer takes items in batches (up to 64, never more than the
+ * capacity), and a batch in its hands no longer counts against the
+ * capacity, so a channel's memory is bounded by twice its capacity.
+ */
+
+typedef enum
+{
+  WAITER_WAITING,
+  WAITER_ADMITTED,
+  WAITER_CLOSED,
+  WAITER_CANCELLED,
+} WaiterState;
+
+/* A sender waiting for room: on the stack of send_blocking, or the task
+ * data of a send_async. */
+typedef struct
+{
+  GList        link;
+  GValue       value;
+  WaiterState  state;
+  GTask       *task;           /* async only, a reference while queued */
+  GSource     *cancel_source;  /* async only */
+} SendWaiter;
+
+struct _GcsChan
+{
+  gatomicrefcount ref_count;
+  GType           item_type;
+  guint           capacity;      /* 0: unbounded */
+  GcsOverflow     overflow;
+
+  GMutex          lock;
+  GCond           cond;          /* blocked senders, a blocked receiver */
+  GcsQueue        queue;
+  GQueue          waiters;       /* SendWaiter, oldest first */
+  guint           n_senders;     /* open sender handles */
+  guint           rx_closed : 1;
+  guint           rx_blocked : 1;
+  guint64         dropped;
+  GcsWaker       *rx_waker;      /* set while the consumer is parked */
+  GMainContext   *rx_context;    /* the consuming context, once known */
+
+  /* Items taken by the consumer and not yet delivered, for the length
+   * property only; kept off the cache line the senders write. */
+  char            padding[64];
+  gint            in_hand;       /* atomic, written by the consumer */
+};
+
+#define GCS_QUEUE_BLOCK_SIZE 128
+
+GcsChan *
+gcs_chan_new (GType       item_type,
+              guint       capacity,
+              GcsOverflow overflow)
+{
+  GcsChan *self = g_new0 (GcsChan, 1);
+  guint block_size = capacity ? MIN (capacity, GCS_QUEUE_BLOCK_SIZE) : GCS_QUEUE_BLOCK_SIZE;
+  /* A bounded channel keeps the blocks it needs at full capacity, so a
+   * steady flow allocates nothing; an unbounded one keeps a spare. */
+  guint max_free = capacity ? capacity / block_size + 2 : 1;
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->item_type = item_type;
+  self->capacity = capacity;
+  self->overflow = overflow;
+  gcs_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  gcs_queue_init (&self->queue, block_size, max_free);
+  g_queue_init (&self->waiters);
+  self->n_senders = 1;
+  return self;
+}
+
+GcsChan *
+gcs_chan_ref (GcsChan *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+gcs_chan_unref (GcsChan *self)
+{
+  if (!g_atomic_ref_count_dec (&self->ref_count))
+    return;
+  g_assert (self->waiters.length == 0);
+  gcs_queue_clear (&self->queue);
+  g_clear_pointer (&self->rx_waker, gcs_waker_unref);
+  g_clear_pointer (&self->rx_context, g_main_context_unref);
+  g_cond_clear (&self->cond);
+  gcs_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+GType
+gcs_chan_get_item_type (GcsChan *self)
+{
+  return self->item_type;
+}
+
+guint
+gcs_chan_get_capacity (GcsChan *self)
+{
+  return self->capacity;
+}
+
+guint
+gcs_chan_get_length (GcsChan *self)
+{
+  guint length;
+
+  gcs_mutex_lock (&self->lock);
+  length = self->queue.length;
+  gcs_mutex_unlock (&self->lock);
+  return length + (guint) __atomic_load_n (&self->in_hand, __ATOMIC_RELAXED);
+}
+
+void
+gcs_chan_set_in_hand (GcsChan *self,
+                      guint    n)
+{
+  __atomic_store_n (&self->in_hand, (gint) n, __ATOMIC_RELAXED);
+}
+
+guint64
+gcs_chan_get_dropped (GcsChan *self)
+{
+  guint64 dropped;
+
+  gcs_mutex_lock (&self->lock);
+  dropped = self->dropped;
+  gcs_mutex_unlock (&self->lock);
+  return dropped;
+}
+
+static inline gboolean
+gcs_chan_has_room_locked (GcsChan *self)
+{
+  return self->capacity == 0 || self->queue.length < self->capacity;
+}
+
+static inline gboolean
+gcs_chan_ended_locked (GcsChan *self)
+{
+  return self->queue.length == 0 && (self->n_senders == 0 || self->rx_closed);
+}
+
+/* Returns the parked consumer's waker, to wake once the lock is released. */
+static inline GcsWaker *
+gcs_chan_steal_waker_locked (GcsChan *self)
+{
+  if (G_UNLIKELY (self->rx_blocked))
+    g_cond_broadcast (&self->cond);
+  return g_steal_pointer (&self->rx_waker);
+}
+
+static inline void
+wake_and_unref (GcsWaker *waker)
+{
+  if (waker != NULL)
+    {
+      gcs_waker_wake (waker);
+      gcs_waker_unref (waker);
+    }
+}
+
+gboolean
+gcs_chan_add_sender (GcsChan *self)
+{
+  gboolean added;
+
+  gcs_mutex_lock (&self->lock);
+  /* Once every sender is gone the receiver may have seen the end. */
+  added = self->n_senders > 0;
+  if (added)
+    self->n_senders++;
+  gcs_mutex_unlock (&self->lock);
+  return added;
+}
+
+void
+gcs_chan_remove_sender (GcsChan *self)
+{
+  GcsWaker *waker = NULL;
+
+  gcs_mutex_lock (&self->lock);
+  g_assert (self->n_senders > 0);
+  if (--self->n_senders == 0)
+    waker = gcs_chan_steal_waker_locked (self);
+  gcs_mutex_unlock (&self->lock);
+  wake_and_unref (waker);
+}
+
+gboolean
+gcs_chan_is_closed_for_send (GcsChan *self)
+{
+  gboolean closed;
+
+  gcs_mutex_lock (&self->lock);
+  closed = self->rx_closed;
+  gcs_mutex_unlock (&self->lock);
+  return closed;
+}
+
+static void
+set_closed_error (GError **error)
+{
+  g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                       "The channel's receiver is closed");
+}
+
+typedef enum
+{
+  PUSH_QUEUED,
+  PUSH_CLOSED,
+  PUSH_FULL,
+} PushResult;
+
+/* Queues *value (moved) unless the channel is closed or, with the BLOCK
+ * policy, full. *dropped receives a value to unset after unlocking. */
+static PushResult
+gcs_chan_push_locked (GcsChan   *self,
+                      GValue    *value,
+                      GValue    *dropped,
+                      GcsWaker **waker)
+{
+  if (G_UNLIKELY (self->rx_closed))
+    return PUSH_CLOSED;
+
+  if (G_UNLIKELY (!gcs_chan_has_room_locked (self)))
+    {
+      switch (self->overflow)
+        {
+        case GCS_OVERFLOW_DROP_NEWEST:
+          self->dropped++;
+          *dropped = *value;
+          *value = (GValue) G_VALUE_INIT;
+          return PUSH_QUEUED;
+        case GCS_OVERFLOW_DROP_OLDEST:
+          self->dropped++;
+          gcs_queue_pop (&self->queue, dropped);
+          break;
+        case GCS_OVERFLOW_BLOCK:
+        default:
+          return PUSH_FULL;
+        }
+    }
+
+  gcs_queue_push (&self->queue, value);
+  *waker = gcs_chan_steal_waker_locked (self);
+  return PUSH_QUEUED;
+}
+
+/* The calling thread runs the consumer's context: waiting for room here
+ * would wait forever. */
+static gboolean
+gcs_chan_is_consumer_thread_locked (GcsChan *self)
+{
+  return self->rx_context != NULL &&
+         (g_main_context_is_owner (self->rx_context) ||
+          g_main_context_get_thread_default () == self->rx_context);
+}
+
+static void
+gcs_chan_cancelled_cb (GCancellable *cancellable,
+                       GcsChan      *self)
+{
+  gcs_mutex_lock (&self->lock);
+  g_cond_broadcast (&self->cond);
+  gcs_mutex_unlock (&self->lock);
+}
+
+gboolean
+gcs_chan_send (GcsChan       *self,
+               const GValue  *value,
+               gboolean       blocking,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  SendWaiter waiter = { .state = WAITER_WAITING };
+  GValue dropped = G_VALUE_INIT;
+  GcsWaker *waker = NULL;
+  gulong handler = 0;
+  PushResult result;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  if (!gcs_value_coerce (self->item_type, value, &waiter.value, error))
+    return FALSE;
+
+  gcs_mutex_lock (&self->lock);
+  result = gcs_chan_push_locked (self, &waiter.value, &dropped, &waker);
+  if (result == PUSH_FULL && blocking && gcs_chan_is_consumer_thread_locked (self))
+    {
+      gcs_mutex_unlock (&self->lock);
+      g_value_unset (&waiter.value);
+      g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_FULL,
+                           "gcs_sender_send_blocking() would deadlock: the channel is full "
+                           "and this thread runs the context that consumes it");
+      return FALSE;
+    }
+  if (result == PUSH_FULL && blocking)
+    {
+      /* Connecting may run the handler at once, which takes the lock. */
+      gcs_mutex_unlock (&self->lock);
+      if (cancellable != NULL)
+        handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_cancelled_cb), self, NULL);
+      gcs_mutex_lock (&self->lock);
+
+      result = gcs_chan_push_locked (self, &waiter.value, &dropped, &waker);
+      if (result == PUSH_FULL)
+        {
+          waiter.link.data = &waiter;
+          g_queue_push_tail_link (&self->waiters, &waiter.link);
+          while (waiter.state == WAITER_WAITING && !g_cancellable_is_cancelled (cancellable))
+            gcs_cond_wait (&self->cond, &self->lock);
+          if (waiter.state == WAITER_WAITING)
+            {
+              g_queue_unlink (&self->waiters, &waiter.link);
+              waiter.state = WAITER_CANCELLED;
+            }
+        }
+    }
+  gcs_mutex_unlock (&self->lock);
+
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+  wake_and_unref (waker);
+  if (G_IS_VALUE (&dropped))
+    g_value_unset (&dropped);
+
+  if (result == PUSH_QUEUED || waiter.state == WAITER_ADMITTED)
+    return TRUE;
+
+  g_value_unset (&waiter.value);
+  if (result == PUSH_CLOSED || waiter.state == WAITER_CLOSED)
+    set_closed_error (error);
+  else if (waiter.state == WAITER_CANCELLED)
+    g_cancellable_set_error_if_cancelled (cancellable, error);
+  else
+    g_set_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_FULL,
+                 "The channel is full (capacity %u)", self->capacity);
+  return FALSE;
+}
+
+static void
+send_waiter_free (gpointer data)
+{
+  SendWaiter *waiter = data;
+
+  if (G_IS_VALUE (&waiter->value))
+    g_value_unset (&waiter->value);
+  g_clear_pointer (&waiter->cancel_source, g_source_unref);
+  g_free (waiter);
+}
+
+static gboolean
+gcs_chan_send_cancelled_cb (GCancellable *cancellable,
+                            gpointer      data)
+{
+  GTask *task = data;
+  SendWaiter *waiter = g_task_get_task_data (task);
+  GcsChan *self = g_object_get_data (G_OBJECT (task), "gcs-chan");
+  gboolean was_waiting;
+
+  gcs_mutex_lock (&self->lock);
+  was_waiting = waiter->state == WAITER_WAITING;
+  if (was_waiting)
+    {
+      g_queue_unlink (&self->waiters, &waiter->link);
+      waiter->state = WAITER_CANCELLED;
+    }
+  gcs_mutex_unlock (&self->lock);
+
+  if (was_waiting)
+    {
+      g_task_return_error_if_cancelled (task);
+      g_object_unref (task);   /* the queue's reference */
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Completes admitted or closed async senders, outside the lock. */
+static void
+complete_waiters (GSList *tasks)
+{
+  for (GSList *l = tasks; l != NULL; l = l->next)
+    {
+      GTask *task = l->data;
+      SendWaiter *waiter = g_task_get_task_data (task);
+
+      if (waiter->cancel_source != NULL)
+        g_source_destroy (waiter->cancel_source);
+      if (waiter->state == WAITER_ADMITTED)
+        g_task_return_boolean (task, TRUE);
+      else
+        g_task_return_new_error (task, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                                 "The channel's receiver is closed");
+      g_object_unref (task);
+    }
+  g_slist_free (tasks);
+}
+
+void
+gcs_chan_send_async (GcsChan      *self,
+                     const GValue *value,
+                     GTask        *task)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  SendWaiter *waiter = g_new0 (SendWaiter, 1);
+  GValue dropped = G_VALUE_INIT;
+  GcsWaker *waker = NULL;
+  GError *error = NULL;
+  PushResult result;
+
+  g_task_set_task_data (task, waiter, send_waiter_free);
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (!gcs_value_coerce (self->item_type, value, &waiter->value, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  gcs_mutex_lock (&self->lock);
+  result = gcs_chan_push_locked (self, &waiter->value, &dropped, &waker);
+  if (result == PUSH_FULL && cancellable != NULL)
+    {
+      /* Attach the cancel source before queueing the waiter, so that
+       * whatever completes the waiter can always destroy it. */
+      gcs_mutex_unlock (&self->lock);
+      waiter->cancel_source = g_cancellable_source_new (cancellable);
+      g_object_set_data_full (G_OBJECT (task), "gcs-chan", gcs_chan_ref (self),
+                              (GDestroyNotify) gcs_chan_unref);
+      g_source_set_callback (waiter->cancel_source, G_SOURCE_FUNC (gcs_chan_send_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_set_static_name (waiter->cancel_source, "[gchanstream] send cancelled");
+      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+      gcs_mutex_lock (&self->lock);
+      result = gcs_chan_push_locked (self, &waiter->value, &dropped, &waker);
+    }
+  if (result == PUSH_FULL)
+    {
+      waiter->task = g_object_ref (task);
+      waiter->link.data = waiter;
+      g_queue_push_tail_link (&self->waiters, &waiter->link);
+    }
+  gcs_mutex_unlock (&self->lock);
+
+  wake_and_unref (waker);
+  if (G_IS_VALUE (&dropped))
+    g_value_unset (&dropped);
+  if (result == PUSH_FULL)
+    return;
+
+  if (waiter->cancel_source != NULL)
+    g_source_destroy (waiter->cancel_source);
+  if (result == PUSH_QUEUED)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                             "The channel's receiver is closed");
+}
+
+/* Room appeared: let waiting senders in, oldest first. Blocked threads are
+ * woken here; async ones are returned for completion outside the lock. */
+static GSList *
+gcs_chan_admit_waiters_locked (GcsChan *self)
+{
+  GSList *tasks = NULL;
+  gboolean wake_blocked = FALSE;
+
+  while (self->waiters.head != NULL && gcs_chan_has_room_locked (self))
+    {
+      GList *link = self->waiters.head;
+      SendWaiter *waiter = link->data;
+
+      g_queue_unlink (&self->waiters, link);
+      gcs_queue_push (&self->queue, &waiter->value);
+      waiter->state = WAITER_ADMITTED;
+      if (waiter->task != NULL)
+        tasks = g_slist_prepend (tasks, g_steal_pointer (&waiter->task));
+      else
+        wake_blocked = TRUE;
+    }
+  if (wake_blocked)
+    g_cond_broadcast (&self->cond);
+  return g_slist_reverse (tasks);
+}
+
+guint
+gcs_chan_take (GcsChan   *self,
+               GValue    *values,
+               guint      max,
+               GcsWaker  *waker,
+               gboolean  *ended)
+{
+  GcsWaker *old_waker = NULL;
+  GSList *tasks = NULL;
+  guint n;
+
+  *ended = FALSE;
+  gcs_mutex_lock (&self->lock);
+  n = gcs_queue_pop_many (&self->queue, values, max);
+  if (n > 0)
+    {
+      if (G_UNLIKELY (self->waiters.head != NULL))
+        tasks = gcs_chan_admit_waiters_locked (self);
+    }
+  else if (gcs_chan_ended_locked (self))
+    *ended = TRUE;
+  else if (waker != NULL && self->rx_waker != waker)
+    {
+      old_waker = self->rx_waker;
+      self->rx_waker = gcs_waker_ref (waker);
+    }
+  gcs_mutex_unlock (&self->lock);
+
+  if (old_waker != NULL)
+    gcs_waker_unref (old_waker);
+  if (G_UNLIKELY (tasks != NULL))
+    complete_waiters (tasks);
+  return n;
+}
+
+guint
+gcs_chan_take_blocking (GcsChan       *self,
+                        GValue        *values,
+                        guint          max,
+                        GCancellable  *cancellable,
+                        gboolean      *ended,
+                        GError       **error)
+{
+  gulong handler = 0;
+  guint n;
+
+  n = gcs_chan_take (self, values, max, NULL, ended);
+  if (n > 0 || *ended)
+    return n;
+
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_cancelled_cb), self, NULL);
+
+  gcs_mutex_lock (&self->lock);
+  self->rx_blocked = TRUE;
+  while (self->queue.length == 0 && !gcs_chan_ended_locked (self) &&
+         !g_cancellable_is_cancelled (cancellable))
+    gcs_cond_wait (&self->cond, &self->lock);
+  self->rx_blocked = FALSE;
+  gcs_mutex_unlock (&self->lock);
+
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return 0;
+  return gcs_chan_take (self, values, max, NULL, ended);
+}
+
+/* A consumer that stops polling takes back its waker, so the channel does
+ * not keep its context alive. */
+void
+gcs_chan_forget_waker (GcsChan  *self,
+                       GcsWaker *waker)
+{
+  GcsWaker *old = NULL;
+
+  gcs_mutex_lock (&self->lock);
+  if (self->rx_waker == waker)
+    old = g_steal_pointer (&self->rx_waker);
+  gcs_mutex_unlock (&self->lock);
+  if (old != NULL)
+    gcs_waker_unref (old);
+}
+
+void
+gcs_chan_set_consumer_context (GcsChan      *self,
+                               GMainContext *context)
+{
+  GMainContext *old;
+
+  gcs_mutex_lock (&self->lock);
+  old = self->rx_context;
+  self->rx_context = context ? g_main_context_ref (context) : NULL;
+  gcs_mutex_unlock (&self->lock);
+  if (old != NULL)
+    g_main_context_unref (old);
+}
+
+/* No new sends; waiting senders fail with CLOSED. With @discard (the
+ * receiver is gone) the queued items are released too. */
+void
+gcs_chan_close_receiver (GcsChan  *self,
+                         gboolean  discard)
+{
+  GcsQueue discarded;
+  GSList *tasks = NULL;
+  gboolean wake_blocked = FALSE;
+  GcsWaker *waker;
+
+  gcs_queue_init (&discarded, self->queue.block_size, 0);
+
+  gcs_mutex_lock (&self->lock);
+  self->rx_closed = TRUE;
+  while (self->waiters.head != NULL)
+    {
+      SendWaiter *waiter = g_queue_pop_head_link (&self->waiters)->data;
+
+      waiter->state = WAITER_CLOSED;
+      if (waiter->task != NULL)
+        tasks = g_slist_prepend (tasks, g_steal_pointer (&waiter->task));
+      else
+        wake_blocked = TRUE;
+    }
+  if (wake_blocked)
+    g_cond_broadcast (&self->cond);
+  if (discard)
+    gcs_queue_steal (&self->queue, &discarded);
+  waker = gcs_chan_steal_waker_locked (self);
+  gcs_mutex_unlock (&self->lock);
+
+  complete_waiters (g_slist_reverse (tasks));
+  wake_and_unref (waker);
+  gcs_queue_clear (&discarded);
+}
+
+/**
+ * gcs_channel_new_full:
+ * @item_type: the #GType of the items; %G_TYPE_NONE accepts any type
+ * @capacity: how many items may be queued, at least 1
+ * @overflow: what a send on a full channel does
+ * @tx: (out) (transfer full): the sender
+ * @rx: (out) (transfer full): the receiver
+ *
+ * Creates a bounded mpsc channel with an overflow policy. With
+ * %GCS_OVERFLOW_DROP_OLDEST and %GCS_OVERFLOW_DROP_NEWEST sends never wait
+ * and never fail because the channel is full; the items dropped are counted
+ * in #GcsReceiver:dropped.
+ */
+void
+gcs_channel_new_full (GType         item_type,
+                      guint         capacity,
+                      GcsOverflow   overflow,
+                      GcsSender   **tx,
+                      GcsReceiver **rx)
+{
+  GcsChan *chan;
+
+  g_return_if_fail (item_type != G_TYPE_INVALID);
+  g_return_if_fail (capacity >= 1);
+  g_return_if_fail (overflow <= GCS_OVERFLOW_DROP_NEWEST);
+  g_return_if_fail (tx != NULL);
+  g_return_if_fail (rx != NULL);
+
+  chan = gcs_chan_new (item_type, capacity, overflow);
+  *tx = gcs_sender_new_for_chan (chan);
+  *rx = gcs_receiver_new_for_chan (chan);
+  gcs_chan_unref (chan);
+}
+
+/**
+ * gcs_channel_new:
+ * @item_type: the #GType of the items; %G_TYPE_NONE accepts any type
+ * @capacity: how many items may be queued, at least 1
+ * @tx: (out) (transfer full): the sender
+ * @rx: (out) (transfer full): the receiver
+ *
+ * Creates a bounded mpsc channel: senders wait (or try_send fails with
+ * %GCS_CHANNEL_ERROR_FULL) while @capacity items are queued.
+ */
+void
+gcs_channel_new (GType         item_type,
+                 guint         capacity,
+                 GcsSender   **tx,
+                 GcsReceiver **rx)
+{
+  gcs_channel_new_full (item_type, capacity, GCS_OVERFLOW_BLOCK, tx, rx);
+}
+
+/**
+ * gcs_channel_new_unbounded:
+ * @item_type: the #GType of the items; %G_TYPE_NONE accepts any type
+ * @tx: (out) (transfer full): the sender
+ * @rx: (out) (transfer full): the receiver
+ *
+ * Creates an unbounded mpsc channel: sends never wait. A slow consumer lets
+ * the queue grow without limit; prefer a bounded channel unless producers
+ * must never wait.
+ */
+void
+gcs_channel_new_unbounded (GType         item_type,
+                           GcsSender   **tx,
+                           GcsReceiver **rx)
+{
+  GcsChan *chan;
+
+  g_return_if_fail (item_type != G_TYPE_INVALID);
+  g_return_if_fail (tx != NULL);
+  g_return_if_fail (rx != NULL);
+
+  chan = gcs_chan_new (item_type, 0, GCS_OVERFLOW_BLOCK);
+  *tx = gcs_sender_new_for_chan (chan);
+  *rx = gcs_receiver_new_for_chan (chan);
+  gcs_chan_unref (chan);
+}

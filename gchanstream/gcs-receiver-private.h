@@ -1,0 +1,23 @@
+/* gcs-receiver-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "gcs-channel-private.h"
+#include "gcs-receiver.h"
+#include "gcs-waker-private.h"
+
+G_BEGIN_DECLS
+
+GcsReceiver *gcs_receiver_new_for_chan (GcsChan      *chan);
+GcsPoll      gcs_receiver_poll         (GcsReceiver  *self,
+                                        GcsWaker     *waker,
+                                        GValue       *value);
+void         gcs_receiver_forget_waker (GcsReceiver  *self,
+                                        GcsWaker     *waker);
+void         gcs_receiver_set_context  (GcsReceiver  *self,
+                                        GMainContext *context);
+
+G_END_DECLS

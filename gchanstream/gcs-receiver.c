@@ -1,0 +1,733 @@
+/* gcs-receiver.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-error.h"
+#include "gcs-receiver-private.h"
+
+/**
+ * SECTION:gcs-receiver
+ * @title: GcsReceiver
+ * @short_description: the receiving end of an mpsc channel
+ *
+ * A #GcsReceiver is consumed on one #GMainContext: the thread-default
+ * context of the thread that first attaches or polls it. Receive with
+ * gcs_receiver_recv_async(), with a source (gcs_receiver_attach()), or wrap
+ * it in a stream. gcs_receiver_try_recv() and gcs_receiver_recv_blocking()
+ * serve scripts, tests and worker threads.
+ *
+ * Values returned by the receive functions are owned by the receiver (or
+ * by the #GAsyncResult for gcs_receiver_recv_finish()) and stay valid until
+ * the next receive: copy them to keep them.
+ *
+ * The end of the stream comes when every sender handle is closed or
+ * finalized, or after gcs_receiver_close(), once the queued items are
+ * delivered. Finalizing the receiver closes the channel and releases the
+ * queued items at once.
+ */
+
+/**
+ * GcsReceiver:
+ *
+ * The receiving end of an mpsc channel.
+ */
+
+#define STASH_SIZE 64
+
+struct _GcsReceiver
+{
+  GObject   parent_instance;
+  GcsChan  *chan;
+  GValue    current;        /* what try_recv and recv_blocking returned */
+  guint     stash_size;
+  guint     stash_pos;
+  guint     stash_len;
+  guint     ended : 1;
+  guint     has_context : 1;
+  /* A batch taken from the channel in one lock acquisition. */
+  GValue    stash[STASH_SIZE];
+};
+
+G_DEFINE_FINAL_TYPE (GcsReceiver, gcs_receiver, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ITEM_TYPE,
+  PROP_CAPACITY,
+  PROP_LENGTH,
+  PROP_DROPPED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GcsReceiver *
+gcs_receiver_new_for_chan (GcsChan *chan)
+{
+  GcsReceiver *self = g_object_new (GCS_TYPE_RECEIVER, NULL);
+  guint capacity = gcs_chan_get_capacity (chan);
+
+  self->chan = gcs_chan_ref (chan);
+  self->stash_size = capacity ? MIN (capacity, STASH_SIZE) : STASH_SIZE;
+  return self;
+}
+
+static void
+gcs_receiver_clear_current (GcsReceiver *self)
+{
+  if (G_IS_VALUE (&self->current))
+    g_value_unset (&self->current);
+}
+
+static void
+gcs_receiver_finalize (GObject *object)
+{
+  GcsReceiver *self = GCS_RECEIVER (object);
+
+  if (self->chan != NULL)
+    {
+      gcs_chan_close_receiver (self->chan, TRUE);
+      gcs_chan_unref (self->chan);
+    }
+  for (guint i = self->stash_pos; i < self->stash_len; i++)
+    g_value_unset (&self->stash[i]);
+  gcs_receiver_clear_current (self);
+
+  G_OBJECT_CLASS (gcs_receiver_parent_class)->finalize (object);
+}
+
+static void
+gcs_receiver_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  GcsReceiver *self = GCS_RECEIVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM_TYPE:
+      g_value_set_gtype (value, gcs_receiver_get_item_type (self));
+      break;
+    case PROP_CAPACITY:
+      g_value_set_uint (value, gcs_receiver_get_capacity (self));
+      break;
+    case PROP_LENGTH:
+      g_value_set_uint (value, gcs_receiver_get_length (self));
+      break;
+    case PROP_DROPPED:
+      g_value_set_uint64 (value, gcs_receiver_get_dropped (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcs_receiver_class_init (GcsReceiverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gcs_receiver_finalize;
+  object_class->get_property = gcs_receiver_get_property;
+
+  /**
+   * GcsReceiver:item-type:
+   *
+   * The #GType of the channel's items; %G_TYPE_NONE when it takes any.
+   */
+  properties[PROP_ITEM_TYPE] =
+    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GcsReceiver:capacity:
+   *
+   * How many items the channel may queue; 0 when it is unbounded.
+   */
+  properties[PROP_CAPACITY] =
+    g_param_spec_uint ("capacity", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GcsReceiver:length:
+   *
+   * How many items are queued now and not yet delivered. It is read
+   * without notification: a snapshot of a value other threads change.
+   */
+  properties[PROP_LENGTH] =
+    g_param_spec_uint ("length", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * GcsReceiver:dropped:
+   *
+   * How many items the channel's overflow policy dropped.
+   */
+  properties[PROP_DROPPED] =
+    g_param_spec_uint64 ("dropped", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gcs_receiver_init (GcsReceiver *self)
+{
+}
+
+static inline void
+gcs_receiver_pop_stash (GcsReceiver *self,
+                        GValue      *value)
+{
+  *value = self->stash[self->stash_pos++];
+  gcs_chan_set_in_hand (self->chan, self->stash_len - self->stash_pos);
+}
+
+/* Moves the next item into @value (uninitialized). A NULL @waker polls
+ * without registering; @max limits the batch taken from the channel. */
+static GcsPoll
+gcs_receiver_poll_max (GcsReceiver *self,
+                       GcsWaker    *waker,
+                       guint        max,
+                       GValue      *value)
+{
+  gboolean ended;
+  guint n;
+
+  if (self->stash_pos < self->stash_len)
+    {
+      gcs_receiver_pop_stash (self, value);
+      return GCS_POLL_READY;
+    }
+  if (self->ended)
+    return GCS_POLL_DONE;
+
+  n = gcs_chan_take (self->chan, self->stash, max, waker, &ended);
+  self->stash_pos = 0;
+  self->stash_len = n;
+  if (n > 0)
+    {
+      gcs_receiver_pop_stash (self, value);
+      return GCS_POLL_READY;
+    }
+  self->ended = ended;
+  return ended ? GCS_POLL_DONE : GCS_POLL_PENDING;
+}
+
+GcsPoll
+gcs_receiver_poll (GcsReceiver *self,
+                   GcsWaker    *waker,
+                   GValue      *value)
+{
+  return gcs_receiver_poll_max (self, waker, self->stash_size, value);
+}
+
+void
+gcs_receiver_forget_waker (GcsReceiver *self,
+                           GcsWaker    *waker)
+{
+  gcs_chan_forget_waker (self->chan, waker);
+}
+
+/* The consuming context, for the send_blocking deadlock check. */
+void
+gcs_receiver_set_context (GcsReceiver  *self,
+                          GMainContext *context)
+{
+  if (self->has_context)
+    return;
+  self->has_context = TRUE;
+  gcs_chan_set_consumer_context (self->chan, context);
+}
+
+static void
+set_empty_or_closed_error (GcsPoll   poll,
+                           GError  **error)
+{
+  if (poll == GCS_POLL_PENDING)
+    g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY,
+                         "The channel is empty");
+  else
+    g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                         "The channel is closed and drained");
+}
+
+/**
+ * gcs_receiver_try_recv:
+ * @self: a #GcsReceiver
+ * @error: return location for a #GError
+ *
+ * Takes the next item without waiting.
+ *
+ * Returns: (transfer none) (nullable): the item, owned by @self and valid
+ *   until the next receive; %NULL with %GCS_CHANNEL_ERROR_EMPTY when
+ *   nothing is queued and the channel is open, or
+ *   %GCS_CHANNEL_ERROR_CLOSED when it is closed and drained
+ */
+const GValue *
+gcs_receiver_try_recv (GcsReceiver  *self,
+                       GError      **error)
+{
+  GcsPoll poll;
+
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  gcs_receiver_clear_current (self);
+  /* One item at a time: a loop of try_recv keeps the channel's capacity
+   * exact. */
+  poll = gcs_receiver_poll_max (self, NULL, 1, &self->current);
+  if (poll == GCS_POLL_READY)
+    return &self->current;
+  set_empty_or_closed_error (poll, error);
+  return NULL;
+}
+
+/**
+ * gcs_receiver_try_recv_into: (skip)
+ * @self: a #GcsReceiver
+ * @value: an uninitialized #GValue that receives the item
+ * @error: return location for a #GError
+ *
+ * Like gcs_receiver_try_recv(), but moves the item into @value, which the
+ * caller then owns and unsets.
+ *
+ * Returns: %TRUE if @value was set; %FALSE with %GCS_CHANNEL_ERROR_EMPTY or
+ *   %GCS_CHANNEL_ERROR_CLOSED otherwise
+ */
+gboolean
+gcs_receiver_try_recv_into (GcsReceiver  *self,
+                            GValue       *value,
+                            GError      **error)
+{
+  GcsPoll poll;
+
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), FALSE);
+  g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  poll = gcs_receiver_poll_max (self, NULL, 1, value);
+  if (poll == GCS_POLL_READY)
+    return TRUE;
+  set_empty_or_closed_error (poll, error);
+  return FALSE;
+}
+
+/**
+ * gcs_receiver_recv_blocking:
+ * @self: a #GcsReceiver
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Waits for the next item, blocking the calling thread. For worker threads
+ * and scripts; never call it from a GTK callback.
+ *
+ * Returns: (transfer none) (nullable): the item, owned by @self and valid
+ *   until the next receive; %NULL without error at the end of the stream;
+ *   %NULL with %G_IO_ERROR_CANCELLED when cancelled
+ */
+const GValue *
+gcs_receiver_recv_blocking (GcsReceiver   *self,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  gboolean ended;
+  guint n;
+
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  gcs_receiver_clear_current (self);
+  if (gcs_receiver_poll_max (self, NULL, self->stash_size, &self->current) == GCS_POLL_READY)
+    return &self->current;
+  if (self->ended)
+    return NULL;
+
+  n = gcs_chan_take_blocking (self->chan, self->stash, self->stash_size, cancellable, &ended, error);
+  self->stash_pos = 0;
+  self->stash_len = n;
+  self->ended = ended;
+  if (n == 0)
+    return NULL;
+  gcs_receiver_pop_stash (self, &self->current);
+  return &self->current;
+}
+
+/* The receiver's GSource: a driver calling a GcsReceiverFunc per item. */
+typedef struct
+{
+  GcsDriver    driver;
+  GcsReceiver *receiver;
+} GcsReceiverSource;
+
+static gboolean
+gcs_receiver_source_dispatch (GSource     *source,
+                              GSourceFunc  callback,
+                              gpointer     user_data)
+{
+  GcsReceiverSource *self = (GcsReceiverSource *) source;
+  GcsReceiverFunc func = (GcsReceiverFunc) callback;
+  GcsWaker *waker = gcs_driver_begin_dispatch (&self->driver);
+  gint64 deadline = g_get_monotonic_time () + GCS_DRIVER_BUDGET_USEC;
+
+  if (func == NULL)
+    {
+      g_critical ("A GcsReceiver source was dispatched without a callback; "
+                  "use g_source_set_callback() with a GcsReceiverFunc");
+      return G_SOURCE_REMOVE;
+    }
+  gcs_receiver_set_context (self->receiver, g_source_get_context (source));
+
+  for (guint n = 0; ; n++)
+    {
+      GValue value = G_VALUE_INIT;
+      gboolean keep;
+
+      /* Hand over a bounded batch and yield, so the rest of the loop (a
+       * frame clock, input) keeps its rhythm while the channel is flooded. */
+      if (G_UNLIKELY (n % 64 == 63) &&
+          (n >= GCS_DRIVER_BUDGET_ITEMS || g_get_monotonic_time () >= deadline))
+        {
+          gcs_driver_stay_ready (&self->driver);
+          return G_SOURCE_CONTINUE;
+        }
+
+      switch (gcs_receiver_poll (self->receiver, waker, &value))
+        {
+        case GCS_POLL_READY:
+          keep = func (self->receiver, &value, user_data);
+          g_value_unset (&value);
+          if (!keep)
+            return G_SOURCE_REMOVE;
+          break;
+        case GCS_POLL_PENDING:
+          return G_SOURCE_CONTINUE;
+        case GCS_POLL_DONE:
+        case GCS_POLL_ERROR:
+        default:
+          func (self->receiver, NULL, user_data);
+          return G_SOURCE_REMOVE;
+        }
+    }
+}
+
+static void
+gcs_receiver_source_finalize (GSource *source)
+{
+  GcsReceiverSource *self = (GcsReceiverSource *) source;
+
+  gcs_receiver_forget_waker (self->receiver, self->driver.waker);
+  g_clear_object (&self->receiver);
+  gcs_driver_finalize (source);
+}
+
+static GSourceFuncs gcs_receiver_source_funcs = {
+  .prepare = gcs_driver_prepare,
+  .check = gcs_driver_check,
+  .dispatch = gcs_receiver_source_dispatch,
+  .finalize = gcs_receiver_source_finalize,
+};
+
+/**
+ * gcs_receiver_create_source:
+ * @self: a #GcsReceiver
+ *
+ * Creates the GSource gcs_receiver_attach() attaches, unattached, at
+ * %G_PRIORITY_DEFAULT. Set its callback with g_source_set_callback() and a
+ * #GcsReceiverFunc cast to #GSourceFunc, as with g_io_create_watch(). Each
+ * dispatch delivers a bounded batch of items, then yields.
+ *
+ * Returns: (transfer full): a new #GSource
+ */
+GSource *
+gcs_receiver_create_source (GcsReceiver *self)
+{
+  GSource *source;
+
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
+
+  source = gcs_driver_new (&gcs_receiver_source_funcs, sizeof (GcsReceiverSource));
+  ((GcsReceiverSource *) source)->receiver = g_object_ref (self);
+  g_source_set_static_name (source, "[gchanstream] receiver");
+  return source;
+}
+
+/**
+ * gcs_receiver_attach_full:
+ * @self: a #GcsReceiver
+ * @context: (nullable): the #GMainContext to deliver on; %NULL for the
+ *   thread-default context
+ * @priority: the priority of the source, %G_PRIORITY_DEFAULT usually
+ * @func: (scope notified) (closure user_data) (destroy destroy): called
+ *   per item on @context's thread, then once with %NULL at the end
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the source is gone
+ *
+ * Like gcs_receiver_attach() with a priority.
+ *
+ * Returns: the source id, for g_source_remove()
+ */
+guint
+gcs_receiver_attach_full (GcsReceiver     *self,
+                          GMainContext    *context,
+                          int              priority,
+                          GcsReceiverFunc  func,
+                          gpointer         user_data,
+                          GDestroyNotify   destroy)
+{
+  g_autoptr(GMainContext) thread_default = NULL;
+  g_autoptr(GSource) source = NULL;
+
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), 0);
+  g_return_val_if_fail (func != NULL, 0);
+
+  if (context == NULL)
+    context = thread_default = g_main_context_ref_thread_default ();
+
+  gcs_receiver_set_context (self, context);
+  source = gcs_receiver_create_source (self);
+  g_source_set_priority (source, priority);
+  g_source_set_callback (source, (GSourceFunc) func, user_data, destroy);
+  return g_source_attach (source, context);
+}
+
+/**
+ * gcs_receiver_attach:
+ * @self: a #GcsReceiver
+ * @context: (nullable): the #GMainContext to deliver on; %NULL for the
+ *   thread-default context
+ * @func: (scope notified) (closure user_data) (destroy destroy): called
+ *   per item on @context's thread, then once with %NULL at the end
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data when the source is gone
+ *
+ * Delivers the items through a GSource at %G_PRIORITY_DEFAULT on @context:
+ * @func runs once per item and returns %G_SOURCE_REMOVE to stop (items not
+ * yet delivered then stay queued), and once with %NULL at the end of the
+ * stream, after which the source is gone.
+ *
+ * Returns: the source id, for g_source_remove()
+ */
+guint
+gcs_receiver_attach (GcsReceiver     *self,
+                     GMainContext    *context,
+                     GcsReceiverFunc  func,
+                     gpointer         user_data,
+                     GDestroyNotify   destroy)
+{
+  return gcs_receiver_attach_full (self, context, G_PRIORITY_DEFAULT, func, user_data, destroy);
+}
+
+/* recv_async: a receiver source that completes a task with one item, and
+ * a cancellable source racing it on the same context. Each holds a task
+ * reference that goes when the winner destroys both. */
+typedef struct
+{
+  GValue   value;
+  GSource *recv_source;
+  GSource *cancel_source;
+} RecvData;
+
+static void
+recv_data_free (gpointer data)
+{
+  RecvData *recv = data;
+
+  if (G_IS_VALUE (&recv->value))
+    g_value_unset (&recv->value);
+  if (recv->recv_source != NULL)
+    g_source_destroy (recv->recv_source);
+  g_clear_pointer (&recv->recv_source, g_source_unref);
+  if (recv->cancel_source != NULL)
+    g_source_destroy (recv->cancel_source);
+  g_clear_pointer (&recv->cancel_source, g_source_unref);
+  g_free (recv);
+}
+
+static void
+recv_data_stop_sources (RecvData *recv)
+{
+  g_source_destroy (recv->recv_source);
+  if (recv->cancel_source != NULL)
+    g_source_destroy (recv->cancel_source);
+}
+
+static gboolean
+recv_async_item_cb (GcsReceiver  *receiver,
+                    const GValue *value,
+                    gpointer      data)
+{
+  GTask *task = data;
+  RecvData *recv = g_task_get_task_data (task);
+
+  recv_data_stop_sources (recv);
+  if (value != NULL)
+    {
+      g_value_init (&recv->value, G_VALUE_TYPE (value));
+      g_value_copy (value, &recv->value);
+      g_task_return_pointer (task, &recv->value, NULL);
+    }
+  else
+    g_task_return_pointer (task, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+recv_async_cancelled_cb (GCancellable *cancellable,
+                         gpointer      data)
+{
+  GTask *task = data;
+
+  recv_data_stop_sources (g_task_get_task_data (task));
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * gcs_receiver_recv_async:
+ * @self: a #GcsReceiver
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called with the item
+ * @user_data: data for @callback
+ *
+ * Waits for the next item on the thread-default context. A cancelled
+ * receive takes nothing from the channel.
+ */
+void
+gcs_receiver_recv_async (GcsReceiver         *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GMainContext *context;
+  RecvData *recv;
+
+  g_return_if_fail (GCS_IS_RECEIVER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcs_receiver_recv_async);
+  g_task_set_name (task, "[gchanstream] recv");
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  context = g_task_get_context (task);
+  gcs_receiver_set_context (self, context);
+  recv = g_new0 (RecvData, 1);
+  g_task_set_task_data (task, recv, recv_data_free);
+
+  recv->recv_source = gcs_receiver_create_source (self);
+  g_source_set_callback (recv->recv_source, (GSourceFunc) recv_async_item_cb,
+                         g_object_ref (task), g_object_unref);
+  g_source_attach (recv->recv_source, context);
+
+  if (cancellable != NULL)
+    {
+      recv->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (recv->cancel_source, G_SOURCE_FUNC (recv_async_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (recv->cancel_source, context);
+    }
+}
+
+/**
+ * gcs_receiver_recv_finish:
+ * @self: a #GcsReceiver
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_receiver_recv_async().
+ *
+ * Returns: (transfer none) (nullable): the item, owned by @result; %NULL
+ *   without error at the end of the stream
+ */
+const GValue *
+gcs_receiver_recv_finish (GcsReceiver   *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcs_receiver_recv_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * gcs_receiver_close:
+ * @self: a #GcsReceiver
+ *
+ * Stops new sends: they fail with %GCS_CHANNEL_ERROR_CLOSED, and senders
+ * waiting for room are released with that error. Items already queued are
+ * still delivered, then the stream ends: close, then drain, is the clean
+ * way to shut a channel down.
+ */
+void
+gcs_receiver_close (GcsReceiver *self)
+{
+  g_return_if_fail (GCS_IS_RECEIVER (self));
+
+  gcs_chan_close_receiver (self->chan, FALSE);
+}
+
+/**
+ * gcs_receiver_get_item_type:
+ * @self: a #GcsReceiver
+ *
+ * Returns: the #GcsReceiver:item-type
+ */
+GType
+gcs_receiver_get_item_type (GcsReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), G_TYPE_INVALID);
+
+  return gcs_chan_get_item_type (self->chan);
+}
+
+/**
+ * gcs_receiver_get_capacity:
+ * @self: a #GcsReceiver
+ *
+ * Returns: the #GcsReceiver:capacity, 0 for an unbounded channel
+ */
+guint
+gcs_receiver_get_capacity (GcsReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), 0);
+
+  return gcs_chan_get_capacity (self->chan);
+}
+
+/**
+ * gcs_receiver_get_length:
+ * @self: a #GcsReceiver
+ *
+ * Returns: the #GcsReceiver:length, how many items are queued now
+ */
+guint
+gcs_receiver_get_length (GcsReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), 0);
+
+  return gcs_chan_get_length (self->chan);
+}
+
+/**
+ * gcs_receiver_get_dropped:
+ * @self: a #GcsReceiver
+ *
+ * Returns: the #GcsReceiver:dropped count
+ */
+guint64
+gcs_receiver_get_dropped (GcsReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), 0);
+
+  return gcs_chan_get_dropped (self->chan);
+}

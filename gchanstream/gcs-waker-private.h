@@ -1,0 +1,71 @@
+/* gcs-waker-private.h: wakers and drivers, the heart of the poll protocol
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * A driver is a GSource on the consuming GMainContext that polls something
+ * (a receiver, a stream pipeline) until it has nothing more to give. When
+ * the polled thing has nothing, it keeps a reference to the driver's waker
+ * and wakes it, from any thread, once it might have something. Waking sets
+ * an atomic flag the driver's prepare and check read, then calls
+ * g_main_context_wakeup() outside of any lock of ours.
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _GcsWaker GcsWaker;
+
+struct _GcsWaker
+{
+  gatomicrefcount  ref_count;
+  gint             woken;     /* atomic */
+  GMainContext    *context;   /* set before the waker is first handed out */
+};
+
+GcsWaker     *gcs_waker_new         (void);
+GcsWaker     *gcs_waker_ref         (GcsWaker *self);
+void          gcs_waker_unref       (GcsWaker *self);
+void          gcs_waker_wake        (GcsWaker *self);
+GMainContext *gcs_waker_get_context (GcsWaker *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcsWaker, gcs_waker_unref)
+
+/* A GSource subtype: embed GcsDriver first in the source struct, use
+ * gcs_driver_prepare/check in its GSourceFuncs and call
+ * gcs_driver_finalize from its finalize. */
+typedef struct
+{
+  GSource   source;
+  GcsWaker *waker;
+} GcsDriver;
+
+GSource  *gcs_driver_new            (GSourceFuncs *funcs,
+                                     guint         struct_size);
+gboolean  gcs_driver_prepare        (GSource      *source,
+                                     gint         *timeout);
+gboolean  gcs_driver_check          (GSource      *source);
+void      gcs_driver_finalize       (GSource      *source);
+GcsWaker *gcs_driver_begin_dispatch (GcsDriver    *self);
+void      gcs_driver_stay_ready     (GcsDriver    *self);
+
+/* How much one dispatch may do before it yields to the rest of the loop. */
+#define GCS_DRIVER_BUDGET_ITEMS 1024
+#define GCS_DRIVER_BUDGET_USEC  4000
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* The answer of anything polled by a driver. */
+typedef enum
+{
+  GCS_POLL_READY,    /* an item was handed over */
+  GCS_POLL_PENDING,  /* nothing now; the waker will be woken */
+  GCS_POLL_DONE,     /* the end */
+  GCS_POLL_ERROR,    /* the end, with an error */
+} GcsPoll;
+
+G_END_DECLS

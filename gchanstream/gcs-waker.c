@@ -1,0 +1,100 @@
+/* gcs-waker.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-waker-private.h"
+
+GcsWaker *
+gcs_waker_new (void)
+{
+  GcsWaker *self = g_new0 (GcsWaker, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  /* A new driver polls once before anything can wake it. */
+  self->woken = 1;
+  return self;
+}
+
+GcsWaker *
+gcs_waker_ref (GcsWaker *self)
+{
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+gcs_waker_unref (GcsWaker *self)
+{
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      g_clear_pointer (&self->context, g_main_context_unref);
+      g_free (self);
+    }
+}
+
+void
+gcs_waker_wake (GcsWaker *self)
+{
+  if (g_atomic_int_get (&self->woken))
+    return;
+  if (g_atomic_int_compare_and_exchange (&self->woken, 0, 1) && self->context)
+    g_main_context_wakeup (self->context);
+}
+
+GMainContext *
+gcs_waker_get_context (GcsWaker *self)
+{
+  return self->context;
+}
+
+GSource *
+gcs_driver_new (GSourceFuncs *funcs,
+                guint         struct_size)
+{
+  GSource *source = g_source_new (funcs, struct_size);
+
+  ((GcsDriver *) source)->waker = gcs_waker_new ();
+  return source;
+}
+
+gboolean
+gcs_driver_prepare (GSource *source,
+                    gint    *timeout)
+{
+  *timeout = -1;
+  return g_atomic_int_get (&((GcsDriver *) source)->waker->woken);
+}
+
+gboolean
+gcs_driver_check (GSource *source)
+{
+  return g_atomic_int_get (&((GcsDriver *) source)->waker->woken);
+}
+
+void
+gcs_driver_finalize (GSource *source)
+{
+  g_clear_pointer (&((GcsDriver *) source)->waker, gcs_waker_unref);
+}
+
+/* Clears the flag before the driver polls, so that a wake that comes while
+ * it polls is not lost, and returns the waker to hand to what it polls. */
+GcsWaker *
+gcs_driver_begin_dispatch (GcsDriver *self)
+{
+  if (G_UNLIKELY (self->waker->context == NULL))
+    self->waker->context = g_main_context_ref (g_source_get_context (&self->source));
+  g_atomic_int_set (&self->waker->woken, 0);
+  return self->waker;
+}
+
+/* The dispatch spent its budget with work left: run again on the next
+ * iteration. We are on the context's own thread, so no wakeup is needed. */
+void
+gcs_driver_stay_ready (GcsDriver *self)
+{
+  g_atomic_int_set (&self->waker->woken, 1);
+}
