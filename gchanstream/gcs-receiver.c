@@ -390,7 +390,7 @@ gcs_receiver_source_dispatch (GSource     *source,
 
       /* Hand over a bounded batch and yield, so the rest of the loop (a
        * frame clock, input) keeps its rhythm while the channel is flooded. */
-      if (G_UNLIKELY (n % 64 == 63) &&
+      if (G_UNLIKELY (n % 64 == 0 && n > 0) &&
           (n >= GCS_DRIVER_BUDGET_ITEMS || g_get_monotonic_time () >= deadline))
         {
           gcs_driver_stay_ready (&self->driver);
