@@ -85,18 +85,20 @@ __all__.append('Sender')
 
 
 class Receiver(Gcs.Receiver):
-    def attach(self, context, func, *user_data):
-        return super().attach(context, _logging_source_func(func), *user_data)
+    # **kwargs keeps PyGObject's user_data= keyword working.
+    def attach(self, context, func, *user_data, **kwargs):
+        return super().attach(context, _logging_source_func(func),
+                              *user_data, **kwargs)
 
-    def attach_full(self, context, priority, func, *user_data):
-        return super().attach_full(context, priority,
-                                   _logging_source_func(func), *user_data)
+    def attach_full(self, context, priority, func, *user_data, **kwargs):
+        return super().attach_full(context, priority, _logging_source_func(func),
+                                   *user_data, **kwargs)
 
-    def recv_async(self, cancellable=None, callback=None, *user_data):
+    def recv_async(self, cancellable=None, callback=None, *user_data, **kwargs):
         if callback is None:
             raise TypeError('Gcs.Receiver.recv_async() needs a callback: '
                             'without one the item it takes would be lost')
-        return super().recv_async(cancellable, callback, *user_data)
+        return super().recv_async(cancellable, callback, *user_data, **kwargs)
 
 
 Receiver = override(Receiver)
