@@ -15,4 +15,8 @@
 # include "gcs-channel.h"
 # include "gcs-sender.h"
 # include "gcs-receiver.h"
+# include "gcs-receiver-stream.h"
+# include "gcs-sink.h"
+# include "gcs-stream.h"
+# include "gcs-waker.h"
 #undef GCHANSTREAM_INSIDE

@@ -7,6 +7,7 @@
 
 #include "gcs-error.h"
 #include "gcs-sender-private.h"
+#include "gcs-sink.h"
 
 /**
  * SECTION:gcs-sender
@@ -32,7 +33,10 @@ struct _GcsSender
   gint     closed;  /* atomic */
 };
 
-G_DEFINE_FINAL_TYPE (GcsSender, gcs_sender, G_TYPE_OBJECT)
+static void gcs_sender_sink_init (GcsSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GcsSender, gcs_sender, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GCS_TYPE_SINK, gcs_sender_sink_init))
 
 enum {
   PROP_0,
@@ -133,6 +137,56 @@ gcs_sender_class_init (GcsSenderClass *klass)
 static void
 gcs_sender_init (GcsSender *self)
 {
+}
+
+static void
+gcs_sender_sink_send_async (GcsSink             *sink,
+                            const GValue        *value,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  gcs_sender_send_async (GCS_SENDER (sink), value, cancellable, callback, user_data);
+}
+
+static gboolean
+gcs_sender_sink_send_finish (GcsSink       *sink,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  return gcs_sender_send_finish (GCS_SENDER (sink), result, error);
+}
+
+static void
+gcs_sender_sink_close_async (GcsSink             *sink,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, gcs_sender_sink_close_async);
+  gcs_sender_close (GCS_SENDER (sink));
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+gcs_sender_sink_close_finish (GcsSink       *sink,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+gcs_sender_sink_init (GcsSinkInterface *iface)
+{
+  iface->send_async = gcs_sender_sink_send_async;
+  iface->send_finish = gcs_sender_sink_send_finish;
+  iface->close_async = gcs_sender_sink_close_async;
+  iface->close_finish = gcs_sender_sink_close_finish;
 }
 
 static gboolean

@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "gcs-error.h"
+#include "gcs-stream-private.h"
 #include "gcs-value-private.h"
 
 typedef enum { NUM_NONE, NUM_SIGNED, NUM_UNSIGNED, NUM_FLOAT } NumKind;
@@ -265,5 +266,82 @@ gcs_value_coerce (GType         item_type,
                  "Cannot send %s %s into a channel of %s: it does not convert exactly",
                  g_type_name (src_type), contents, g_type_name (item_type));
   }
+  return FALSE;
+}
+
+/* Moves @src into @dest (uninitialized); @src is left uninitialized. */
+void
+gcs_value_move (GValue *dest,
+                GValue *src)
+{
+  *dest = *src;
+  *src = (GValue) G_VALUE_INIT;
+}
+
+/* Equality for distinct_until_changed: contents for fundamental types,
+ * strings and variants, identity for objects and other boxed types. */
+gboolean
+gcs_value_equal (const GValue *a,
+                 const GValue *b)
+{
+  GType type = G_VALUE_TYPE (a);
+
+  if (type != G_VALUE_TYPE (b))
+    return FALSE;
+
+  switch (G_TYPE_FUNDAMENTAL (type))
+    {
+    case G_TYPE_STRING:
+      return g_strcmp0 (g_value_get_string (a), g_value_get_string (b)) == 0;
+    case G_TYPE_VARIANT:
+      {
+        GVariant *va = g_value_get_variant (a), *vb = g_value_get_variant (b);
+
+        return va == vb || (va != NULL && vb != NULL && g_variant_equal (va, vb));
+      }
+    case G_TYPE_FLOAT:
+      return g_value_get_float (a) == g_value_get_float (b);
+    case G_TYPE_DOUBLE:
+      return g_value_get_double (a) == g_value_get_double (b);
+    case G_TYPE_BOOLEAN:
+      return !g_value_get_boolean (a) == !g_value_get_boolean (b);
+    default:
+      /* Integers, enums, flags, pointers, objects, boxed: the stored bits. */
+      return a->data[0].v_uint64 == b->data[0].v_uint64;
+    }
+}
+
+/* Sets @dest to a sequence item: a GValueArray, which PyGObject turns into
+ * a list and GJS into an array. The @n_items values are moved in. */
+void
+gcs_value_take_sequence (GValue *dest,
+                         GValue *items,
+                         guint   n_items)
+{
+  GValueArray *array;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  array = g_value_array_new (n_items);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_value_array_append (array, NULL);
+      gcs_value_move (g_value_array_get_nth (array, i), &items[i]);
+    }
+  g_value_init (dest, g_value_array_get_type ());
+G_GNUC_END_IGNORE_DEPRECATIONS
+  g_value_take_boxed (dest, array);
+}
+
+/* A callback that produces a value may leave @result unset: PyGObject does
+ * so for None and for a swallowed exception. */
+gboolean
+gcs_value_check_result (const GValue  *result,
+                        const char    *what,
+                        GError       **error)
+{
+  if (G_LIKELY (G_IS_VALUE (result)))
+    return TRUE;
+  g_set_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE,
+               "The %s callback produced no value", what);
   return FALSE;
 }

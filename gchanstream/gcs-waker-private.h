@@ -14,9 +14,10 @@
 
 #include <glib.h>
 
-G_BEGIN_DECLS
+#include "gcs-waker.h"
+#include "gcs-stream.h"
 
-typedef struct _GcsWaker GcsWaker;
+G_BEGIN_DECLS
 
 struct _GcsWaker
 {
@@ -26,12 +27,6 @@ struct _GcsWaker
 };
 
 GcsWaker     *gcs_waker_new         (void);
-GcsWaker     *gcs_waker_ref         (GcsWaker *self);
-void          gcs_waker_unref       (GcsWaker *self);
-void          gcs_waker_wake        (GcsWaker *self);
-GMainContext *gcs_waker_get_context (GcsWaker *self);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcsWaker, gcs_waker_unref)
 
 /* A GSource subtype: embed GcsDriver first in the source struct, use
  * gcs_driver_prepare/check in its GSourceFuncs and call
@@ -57,15 +52,3 @@ void      gcs_driver_stay_ready     (GcsDriver    *self);
 
 G_END_DECLS
 
-G_BEGIN_DECLS
-
-/* The answer of anything polled by a driver. */
-typedef enum
-{
-  GCS_POLL_READY,    /* an item was handed over */
-  GCS_POLL_PENDING,  /* nothing now; the waker will be woken */
-  GCS_POLL_DONE,     /* the end */
-  GCS_POLL_ERROR,    /* the end, with an error */
-} GcsPoll;
-
-G_END_DECLS

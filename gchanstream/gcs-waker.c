@@ -7,6 +7,16 @@
 
 #include "gcs-waker-private.h"
 
+/**
+ * SECTION:gcs-waker
+ * @title: GcsWaker
+ * @short_description: how a pending stream wakes its driver
+ *
+ * Only stream implementations deal with wakers: see #GcsStreamInterface.
+ */
+
+G_DEFINE_BOXED_TYPE (GcsWaker, gcs_waker, gcs_waker_ref, gcs_waker_unref)
+
 GcsWaker *
 gcs_waker_new (void)
 {
@@ -18,6 +28,12 @@ gcs_waker_new (void)
   return self;
 }
 
+/**
+ * gcs_waker_ref:
+ * @self: a #GcsWaker
+ *
+ * Returns: (transfer full): @self, with one more reference
+ */
 GcsWaker *
 gcs_waker_ref (GcsWaker *self)
 {
@@ -25,6 +41,12 @@ gcs_waker_ref (GcsWaker *self)
   return self;
 }
 
+/**
+ * gcs_waker_unref:
+ * @self: (transfer full): a #GcsWaker
+ *
+ * Drops a reference.
+ */
 void
 gcs_waker_unref (GcsWaker *self)
 {
@@ -35,6 +57,13 @@ gcs_waker_unref (GcsWaker *self)
     }
 }
 
+/**
+ * gcs_waker_wake:
+ * @self: a #GcsWaker
+ *
+ * Tells the driver to poll again. Thread-safe; waking a woken waker does
+ * nothing more. Call it without holding a lock the driver may take.
+ */
 void
 gcs_waker_wake (GcsWaker *self)
 {
@@ -44,6 +73,15 @@ gcs_waker_wake (GcsWaker *self)
     g_main_context_wakeup (self->context);
 }
 
+/**
+ * gcs_waker_get_context:
+ * @self: a #GcsWaker
+ *
+ * The context the driver runs on: time combinators add their timeout
+ * sources there.
+ *
+ * Returns: (transfer none) (nullable): the driver's #GMainContext
+ */
 GMainContext *
 gcs_waker_get_context (GcsWaker *self)
 {

@@ -1,0 +1,108 @@
+/* gcs-sink.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-sink.h"
+
+/**
+ * SECTION:gcs-sink
+ * @title: GcsSink
+ * @short_description: something that takes items, with backpressure
+ *
+ * gcs_stream_forward_async() sends every item of a stream into a sink,
+ * waiting for each send to complete, then closes it. #GcsSender is a sink.
+ */
+
+G_DEFINE_INTERFACE (GcsSink, gcs_sink, G_TYPE_OBJECT)
+
+static void
+gcs_sink_default_init (GcsSinkInterface *iface)
+{
+}
+
+/**
+ * gcs_sink_send_async:
+ * @self: a #GcsSink
+ * @value: the item
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once the sink took
+ *   the item or failed
+ * @user_data: data for @callback
+ *
+ * Sends a copy of @value into the sink.
+ */
+void
+gcs_sink_send_async (GcsSink             *self,
+                     const GValue        *value,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_return_if_fail (GCS_IS_SINK (self));
+  g_return_if_fail (G_IS_VALUE (value));
+
+  GCS_SINK_GET_IFACE (self)->send_async (self, value, cancellable, callback, user_data);
+}
+
+/**
+ * gcs_sink_send_finish:
+ * @self: a #GcsSink
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_sink_send_async().
+ *
+ * Returns: %TRUE if the sink took the item
+ */
+gboolean
+gcs_sink_send_finish (GcsSink       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_SINK (self), FALSE);
+
+  return GCS_SINK_GET_IFACE (self)->send_finish (self, result, error);
+}
+
+/**
+ * gcs_sink_close_async:
+ * @self: a #GcsSink
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once closed
+ * @user_data: data for @callback
+ *
+ * Tells the sink no more items will come.
+ */
+void
+gcs_sink_close_async (GcsSink             *self,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_return_if_fail (GCS_IS_SINK (self));
+
+  GCS_SINK_GET_IFACE (self)->close_async (self, cancellable, callback, user_data);
+}
+
+/**
+ * gcs_sink_close_finish:
+ * @self: a #GcsSink
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_sink_close_async().
+ *
+ * Returns: %TRUE if the sink closed cleanly
+ */
+gboolean
+gcs_sink_close_finish (GcsSink       *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_SINK (self), FALSE);
+
+  return GCS_SINK_GET_IFACE (self)->close_finish (self, result, error);
+}

@@ -1,0 +1,353 @@
+/* gcs-stream-map.c: map, filter, filter_map, inspect
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-stream-private.h"
+
+#define CHECK_COMBINATOR(self, func)                          \
+  G_STMT_START {                                              \
+    g_return_val_if_fail (GCS_IS_STREAM (self), NULL);        \
+    g_return_val_if_fail ((func) != NULL, NULL);              \
+  } G_STMT_END
+
+/* A stream with a callback: the adapter, or NULL after a critical. */
+static GcsStream *
+callback_adapter_new (const GcsAdapterOps *ops,
+                      GcsStream           *upstream,
+                      gpointer             func,
+                      gpointer             user_data,
+                      GDestroyNotify       destroy)
+{
+  GcsAdapter *adapter = gcs_adapter_new (ops, upstream, 0);
+
+  if (adapter == NULL)
+    return NULL;
+  gcs_adapter_set_callback (adapter, func, user_data, destroy);
+  return GCS_STREAM (adapter);
+}
+
+/* map */
+
+static GcsPoll
+map_poll (GcsAdapter  *self,
+          GcsWaker    *waker,
+          GValue      *item,
+          GError     **error)
+{
+  GValue input = G_VALUE_INIT;
+  GError *local_error = NULL;
+  GcsPoll result = gcs_upstream_poll (&self->up, waker, &input, error);
+
+  if (result != GCS_POLL_READY)
+    return result;
+
+  ((GcsMapFunc) self->cb.func) (&input, item, self->cb.data, &local_error);
+  g_value_unset (&input);
+  if (local_error == NULL && gcs_value_check_result (item, "map", &local_error))
+    return GCS_POLL_READY;
+
+  if (G_IS_VALUE (item))
+    g_value_unset (item);
+  g_propagate_error (error, local_error);
+  return GCS_POLL_ERROR;
+}
+
+static const GcsAdapterOps map_ops = { "map", map_poll, NULL };
+
+/**
+ * gcs_stream_map:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): turns each
+ *   item into another
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the stream is done with it
+ *
+ * A stream of @func applied to each item.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_map (GcsStream      *self,
+                GcsMapFunc      func,
+                gpointer        user_data,
+                GDestroyNotify  destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&map_ops, self, func, user_data, destroy);
+}
+
+/* filter */
+
+static GcsPoll
+filter_poll (GcsAdapter  *self,
+             GcsWaker    *waker,
+             GValue      *item,
+             GError     **error)
+{
+  for (;;)
+    {
+      GError *local_error = NULL;
+      GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
+      gboolean keep;
+
+      if (result != GCS_POLL_READY)
+        return result;
+
+      keep = ((GcsPredicateFunc) self->cb.func) (item, self->cb.data, &local_error);
+      if (local_error != NULL)
+        {
+          g_value_unset (item);
+          g_propagate_error (error, local_error);
+          return GCS_POLL_ERROR;
+        }
+      if (keep)
+        return GCS_POLL_READY;
+      g_value_unset (item);
+    }
+}
+
+static const GcsAdapterOps filter_ops = { "filter", filter_poll, NULL };
+
+/**
+ * gcs_stream_filter:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): whether to
+ *   keep an item
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the stream is done with it
+ *
+ * A stream of the items @func keeps.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_filter (GcsStream        *self,
+                   GcsPredicateFunc  func,
+                   gpointer          user_data,
+                   GDestroyNotify    destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&filter_ops, self, func, user_data, destroy);
+}
+
+/* filter_map */
+
+static gboolean
+is_nothing (const GValue *value)
+{
+  /* Python's None leaves the result unset; JavaScript's null is a NULL
+   * pointer value. */
+  return !G_IS_VALUE (value) ||
+         (G_VALUE_HOLDS_POINTER (value) && g_value_get_pointer (value) == NULL);
+}
+
+static GcsPoll
+filter_map_poll (GcsAdapter  *self,
+                 GcsWaker    *waker,
+                 GValue      *item,
+                 GError     **error)
+{
+  for (;;)
+    {
+      GValue input = G_VALUE_INIT;
+      GError *local_error = NULL;
+      GcsPoll result = gcs_upstream_poll (&self->up, waker, &input, error);
+
+      if (result != GCS_POLL_READY)
+        return result;
+
+      ((GcsMapFunc) self->cb.func) (&input, item, self->cb.data, &local_error);
+      g_value_unset (&input);
+      if (local_error != NULL)
+        {
+          if (G_IS_VALUE (item))
+            g_value_unset (item);
+          g_propagate_error (error, local_error);
+          return GCS_POLL_ERROR;
+        }
+      if (!is_nothing (item))
+        return GCS_POLL_READY;
+      if (G_IS_VALUE (item))
+        g_value_unset (item);
+    }
+}
+
+static const GcsAdapterOps filter_map_ops = { "filter_map", filter_map_poll, NULL };
+
+/**
+ * gcs_stream_filter_map:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): turns an
+ *   item into another, or into nothing (leave @result unset in C; return
+ *   None or null from Python or JavaScript) to drop it
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the stream is done with it
+ *
+ * Maps and filters in one step.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_filter_map (GcsStream      *self,
+                       GcsMapFunc      func,
+                       gpointer        user_data,
+                       GDestroyNotify  destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&filter_map_ops, self, func, user_data, destroy);
+}
+
+/* inspect */
+
+static GcsPoll
+inspect_poll (GcsAdapter  *self,
+              GcsWaker    *waker,
+              GValue      *item,
+              GError     **error)
+{
+  GError *local_error = NULL;
+  GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
+
+  if (result != GCS_POLL_READY)
+    return result;
+
+  ((GcsVisitFunc) self->cb.func) (item, self->cb.data, &local_error);
+  if (local_error == NULL)
+    return GCS_POLL_READY;
+  g_value_unset (item);
+  g_propagate_error (error, local_error);
+  return GCS_POLL_ERROR;
+}
+
+static const GcsAdapterOps inspect_ops = { "inspect", inspect_poll, NULL };
+
+/**
+ * gcs_stream_inspect:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): looks at
+ *   each item as it passes
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the stream is done with it
+ *
+ * The same items, with @func called on each: for logging and debugging.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_inspect (GcsStream      *self,
+                    GcsVisitFunc    func,
+                    gpointer        user_data,
+                    GDestroyNotify  destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&inspect_ops, self, func, user_data, destroy);
+}
+
+/* take_while and skip_while */
+
+static GcsPoll
+take_while_poll (GcsAdapter  *self,
+                 GcsWaker    *waker,
+                 GValue      *item,
+                 GError     **error)
+{
+  GError *local_error = NULL;
+  GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
+  gboolean keep;
+
+  if (result != GCS_POLL_READY)
+    return result;
+
+  keep = ((GcsPredicateFunc) self->cb.func) (item, self->cb.data, &local_error);
+  if (keep && local_error == NULL)
+    return GCS_POLL_READY;
+  g_value_unset (item);
+  if (local_error == NULL)
+    return GCS_POLL_DONE;
+  g_propagate_error (error, local_error);
+  return GCS_POLL_ERROR;
+}
+
+static const GcsAdapterOps take_while_ops = { "take_while", take_while_poll, NULL };
+
+/**
+ * gcs_stream_take_while:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): whether to
+ *   go on
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the stream is done with it
+ *
+ * The items up to the first one @func rejects; the stream ends there and
+ * lets @self go.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_take_while (GcsStream        *self,
+                       GcsPredicateFunc  func,
+                       gpointer          user_data,
+                       GDestroyNotify    destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&take_while_ops, self, func, user_data, destroy);
+}
+
+static GcsPoll
+skip_while_poll (GcsAdapter  *self,
+                 GcsWaker    *waker,
+                 GValue      *item,
+                 GError     **error)
+{
+  for (;;)
+    {
+      GError *local_error = NULL;
+      GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
+      gboolean skip;
+
+      if (result != GCS_POLL_READY || self->cb.func == NULL)
+        return result;
+
+      skip = ((GcsPredicateFunc) self->cb.func) (item, self->cb.data, &local_error);
+      if (local_error != NULL)
+        {
+          g_value_unset (item);
+          g_propagate_error (error, local_error);
+          return GCS_POLL_ERROR;
+        }
+      if (!skip)
+        {
+          /* Done skipping: the callback is not needed any more. */
+          gcs_callback_clear (&self->cb);
+          return GCS_POLL_READY;
+        }
+      g_value_unset (item);
+    }
+}
+
+static const GcsAdapterOps skip_while_ops = { "skip_while", skip_while_poll, NULL };
+
+/**
+ * gcs_stream_skip_while:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): whether to
+ *   skip an item
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once it is no longer needed
+ *
+ * The items from the first one @func does not skip on.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_skip_while (GcsStream        *self,
+                       GcsPredicateFunc  func,
+                       gpointer          user_data,
+                       GDestroyNotify    destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&skip_while_ops, self, func, user_data, destroy);
+}

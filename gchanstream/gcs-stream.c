@@ -1,0 +1,229 @@
+/* gcs-stream.c: the GcsStream interface and the adapter all combinators use
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-error.h"
+#include "gcs-stream-private.h"
+
+/**
+ * SECTION:gcs-stream
+ * @title: GcsStream
+ * @short_description: sequences of items, combinators and terminal operations
+ *
+ * A #GcsStream is a sequence of #GValue items that ends, or fails with a
+ * #GError. Streams are lazy: nothing is polled and no callback runs before
+ * a terminal operation (gcs_stream_for_each_async(), gcs_stream_collect_async(),
+ * ...) consumes the stream. A stream has one consumer: a combinator or a
+ * terminal operation takes it over, and using it a second time is a
+ * critical. To fan out, use a broadcast channel.
+ *
+ * Combinators return a new stream (transfer full) that keeps what it needs
+ * of the stream it is called on; the caller may drop its own reference.
+ * Every callback runs on the #GMainContext of the terminal operation that
+ * consumes the pipeline: the thread-default context of the thread that
+ * started it.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GcsStream) items = gcs_receiver_stream_new (rx);
+ * g_autoptr(GcsStream) doubled = gcs_stream_map (items, double_it, NULL, NULL);
+ * g_autoptr(GcsStream) big = gcs_stream_filter (doubled, is_big, NULL, NULL);
+ * gcs_stream_for_each_async (big, show_item, self, NULL, cancellable, done_cb, self);
+ * ]|
+ *
+ * A callback that fails (sets its #GError) ends the stream with that error
+ * at the consumer.
+ */
+
+G_DEFINE_INTERFACE (GcsStream, gcs_stream, G_TYPE_OBJECT)
+
+static GQuark consumed_quark;
+
+static void
+gcs_stream_default_init (GcsStreamInterface *iface)
+{
+  consumed_quark = g_quark_from_static_string ("gcs-stream-consumed");
+}
+
+/**
+ * gcs_stream_poll_next: (skip)
+ * @self: a #GcsStream
+ * @waker: the waker of the driver polling
+ * @item: an uninitialized #GValue, set on %GCS_POLL_READY
+ * @error: set on %GCS_POLL_ERROR
+ *
+ * Polls a stream once; see #GcsStreamInterface. For implementations of
+ * streams and drivers: applications consume streams with the terminal
+ * operations.
+ *
+ * Returns: the #GcsPoll outcome
+ */
+GcsPoll
+gcs_stream_poll_next (GcsStream  *self,
+                      GcsWaker   *waker,
+                      GValue     *item,
+                      GError    **error)
+{
+  g_return_val_if_fail (GCS_IS_STREAM (self), GCS_POLL_DONE);
+  g_return_val_if_fail (waker != NULL, GCS_POLL_DONE);
+  g_return_val_if_fail (item != NULL && !G_IS_VALUE (item), GCS_POLL_DONE);
+
+  return GCS_STREAM_GET_IFACE (self)->poll_next (self, waker, item, error);
+}
+
+/* Takes over @stream as its one consumer. */
+gboolean
+gcs_upstream_init (GcsUpstream *self,
+                   GcsStream   *stream)
+{
+  if (g_object_get_qdata (G_OBJECT (stream), consumed_quark) != NULL)
+    {
+      g_critical ("Stream %s %p is already consumed: a stream has one consumer "
+                  "(use a broadcast channel to fan out)",
+                  G_OBJECT_TYPE_NAME (stream), stream);
+      return FALSE;
+    }
+  g_object_set_qdata (G_OBJECT (stream), consumed_quark, GINT_TO_POINTER (TRUE));
+  self->stream = g_object_ref (stream);
+  self->poll = GCS_STREAM_GET_IFACE (stream)->poll_next;
+  return TRUE;
+}
+
+/* Polls @stream without becoming its consumer: what gcs_stream_next_async()
+ * does, one item at a time. */
+gboolean
+gcs_upstream_borrow (GcsUpstream *self,
+                     GcsStream   *stream)
+{
+  if (g_object_get_qdata (G_OBJECT (stream), consumed_quark) != NULL)
+    {
+      g_critical ("Stream %s %p is already consumed by a combinator or a terminal operation",
+                  G_OBJECT_TYPE_NAME (stream), stream);
+      return FALSE;
+    }
+  self->stream = g_object_ref (stream);
+  self->poll = GCS_STREAM_GET_IFACE (stream)->poll_next;
+  return TRUE;
+}
+
+void
+gcs_upstream_clear (GcsUpstream *self)
+{
+  self->poll = NULL;
+  g_clear_object (&self->stream);
+}
+
+void
+gcs_callback_clear (GcsCallback *self)
+{
+  GDestroyNotify destroy = self->destroy;
+  gpointer data = self->data;
+
+  self->func = NULL;
+  self->data = NULL;
+  self->destroy = NULL;
+  if (destroy != NULL)
+    destroy (data);
+}
+
+/* GcsAdapter: the private stream type of every combinator */
+
+typedef GObjectClass GcsAdapterClass;
+
+static void gcs_adapter_stream_init (GcsStreamInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GcsAdapter, gcs_adapter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GCS_TYPE_STREAM, gcs_adapter_stream_init))
+
+static void
+gcs_adapter_release (GcsAdapter *self)
+{
+  if (self->ops->clear != NULL && self->state != NULL)
+    self->ops->clear (self);
+  gcs_upstream_clear (&self->up);
+  gcs_callback_clear (&self->cb);
+}
+
+static void
+gcs_adapter_finalize (GObject *object)
+{
+  GcsAdapter *self = (GcsAdapter *) object;
+
+  if (!self->ended)
+    gcs_adapter_release (self);
+  g_free (self->state);
+
+  G_OBJECT_CLASS (gcs_adapter_parent_class)->finalize (object);
+}
+
+static void
+gcs_adapter_class_init (GcsAdapterClass *klass)
+{
+  klass->finalize = gcs_adapter_finalize;
+}
+
+static void
+gcs_adapter_init (GcsAdapter *self)
+{
+}
+
+static GcsPoll
+gcs_adapter_poll_next (GcsStream  *stream,
+                       GcsWaker   *waker,
+                       GValue     *item,
+                       GError    **error)
+{
+  GcsAdapter *self = (GcsAdapter *) stream;
+  GcsPoll result;
+
+  if (G_UNLIKELY (self->ended))
+    return GCS_POLL_DONE;
+
+  result = self->ops->poll (self, waker, item, error);
+  if (G_UNLIKELY (result >= GCS_POLL_DONE))
+    {
+      self->ended = TRUE;
+      gcs_adapter_release (self);
+    }
+  return result;
+}
+
+static void
+gcs_adapter_stream_init (GcsStreamInterface *iface)
+{
+  iface->poll_next = gcs_adapter_poll_next;
+}
+
+/* A new combinator consuming @upstream (NULL for a source), or NULL after
+ * a critical when @upstream already has a consumer. */
+GcsAdapter *
+gcs_adapter_new (const GcsAdapterOps *ops,
+                 GcsStream           *upstream,
+                 gsize                state_size)
+{
+  GcsAdapter *self = g_object_new (gcs_adapter_get_type (), NULL);
+
+  self->ops = ops;
+  if (upstream != NULL && !gcs_upstream_init (&self->up, upstream))
+    {
+      self->ended = TRUE;
+      g_object_unref (self);
+      return NULL;
+    }
+  if (state_size > 0)
+    self->state = g_malloc0 (state_size);
+  return self;
+}
+
+void
+gcs_adapter_set_callback (GcsAdapter     *self,
+                          gpointer        func,
+                          gpointer        data,
+                          GDestroyNotify  destroy)
+{
+  self->cb.func = func;
+  self->cb.data = data;
+  self->cb.destroy = destroy;
+}
