@@ -195,6 +195,49 @@ class TestThreads(ChannelTestCase):
             mine = [v - k * 2**40 for v in items if v >> 40 == k]
             self.assertEqual(mine, list(range(n)), 'producer %d' % k)
 
+    def test_send_blocking_cancelled(self):
+        tx, rx = Gcs.channel_new(GObject.TYPE_INT, 1)
+        tx.try_send(1)
+        c = Gio.Cancellable()
+        results = []
+
+        def worker():
+            try:
+                results.append(tx.send_blocking(2, c))
+            except GLib.Error as e:
+                results.append(e)
+
+        t = threading.Thread(target=worker)
+        t.start()
+        t.join(0.05)
+        self.assertTrue(t.is_alive())          # waiting for room
+        c.cancel()
+        t.join(TIMEOUT_S)
+        self.assertFalse(t.is_alive())
+        self.assertTrue(results[0].matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED),
+                        results[0])
+        self.assertEqual(rx.try_recv(), 1)
+        with self.assertRaises(GLib.Error) as cm:
+            rx.try_recv()                      # 2 was not queued
+        self.assertChannelError(cm, Gcs.ChannelError.EMPTY)
+
+    def test_recv_blocking_from_worker(self):
+        tx, rx = Gcs.channel_new(GObject.TYPE_STRING, 2)
+
+        def worker():
+            for s in ('x', 'y', 'z'):
+                tx.send_blocking(s, None)
+            tx.close()
+
+        t = threading.Thread(target=worker)
+        t.start()
+        got = []
+        while (v := rx.recv_blocking(None)) is not None:
+            got.append(v)
+        t.join()
+        self.assertEqual(got, ['x', 'y', 'z'])
+        self.assertIsNone(rx.recv_blocking(None))   # stays ended
+
     def test_attach_remove_keeps_items(self):
         tx, rx = Gcs.channel_new_unbounded(GObject.TYPE_INT)
         for i in range(5):
