@@ -332,7 +332,7 @@ gcs_chan_send (GcsChan       *self,
   if (result == PUSH_FULL && blocking && gcs_chan_is_consumer_thread_locked (self))
     {
       gcs_mutex_unlock (&self->lock);
-      g_value_unset (&waiter.value);
+      gcs_value_clear (&waiter.value);
       g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_FULL,
                            "gcs_sender_send_blocking() would deadlock: the channel is full "
                            "and this thread runs the context that consumes it");
@@ -366,12 +366,12 @@ gcs_chan_send (GcsChan       *self,
     g_cancellable_disconnect (cancellable, handler);
   wake_and_unref (waker);
   if (G_IS_VALUE (&dropped))
-    g_value_unset (&dropped);
+    gcs_value_clear (&dropped);
 
   if (result == PUSH_QUEUED || waiter.state == WAITER_ADMITTED)
     return TRUE;
 
-  g_value_unset (&waiter.value);
+  gcs_value_clear (&waiter.value);
   if (result == PUSH_CLOSED || waiter.state == WAITER_CLOSED)
     set_closed_error (error);
   else if (waiter.state == WAITER_CANCELLED)
@@ -388,7 +388,7 @@ send_waiter_free (gpointer data)
   SendWaiter *waiter = data;
 
   if (G_IS_VALUE (&waiter->value))
-    g_value_unset (&waiter->value);
+    gcs_value_clear (&waiter->value);
   g_clear_pointer (&waiter->cancel_source, g_source_unref);
   g_free (waiter);
 }
@@ -488,7 +488,7 @@ gcs_chan_send_async (GcsChan      *self,
 
   wake_and_unref (waker);
   if (G_IS_VALUE (&dropped))
-    g_value_unset (&dropped);
+    gcs_value_clear (&dropped);
   if (result == PUSH_FULL)
     return;
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gcs-queue-private.h"
+#include "gcs-value-private.h"
 
 struct _GcsQueueBlock
 {
@@ -64,7 +65,7 @@ gcs_queue_clear (GcsQueue *self)
   while (self->length > 0)
     {
       gcs_queue_pop (self, &value);
-      g_value_unset (&value);
+      gcs_value_clear (&value);
     }
   if (self->head != NULL)
     g_free (self->head);

@@ -7,6 +7,7 @@
 
 #include "gcs-error.h"
 #include "gcs-receiver-private.h"
+#include "gcs-value-private.h"
 
 /**
  * SECTION:gcs-receiver
@@ -79,7 +80,7 @@ static void
 gcs_receiver_clear_current (GcsReceiver *self)
 {
   if (G_IS_VALUE (&self->current))
-    g_value_unset (&self->current);
+    gcs_value_clear (&self->current);
 }
 
 static void
@@ -93,7 +94,7 @@ gcs_receiver_finalize (GObject *object)
       gcs_chan_unref (self->chan);
     }
   for (guint i = self->stash_pos; i < self->stash_len; i++)
-    g_value_unset (&self->stash[i]);
+    gcs_value_clear (&self->stash[i]);
   gcs_receiver_clear_current (self);
 
   G_OBJECT_CLASS (gcs_receiver_parent_class)->finalize (object);
@@ -361,8 +362,9 @@ gcs_receiver_recv_blocking (GcsReceiver   *self,
 /* The receiver's GSource: a driver calling a GcsReceiverFunc per item. */
 typedef struct
 {
-  GcsDriver    driver;
-  GcsReceiver *receiver;
+  GcsDriver     driver;
+  GcsReceiver  *receiver;
+  GCancellable *cancellable;  /* recv_async: once cancelled, take nothing */
 } GcsReceiverSource;
 
 static gboolean
@@ -382,6 +384,8 @@ gcs_receiver_source_dispatch (GSource     *source,
       return G_SOURCE_REMOVE;
     }
   gcs_receiver_set_context (self->receiver, g_source_get_context (source));
+  if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
+    return G_SOURCE_CONTINUE;
 
   for (guint n = 0; ; n++)
     {
@@ -401,7 +405,7 @@ gcs_receiver_source_dispatch (GSource     *source,
         {
         case GCS_POLL_READY:
           keep = func (self->receiver, &value, user_data);
-          g_value_unset (&value);
+          gcs_value_clear (&value);
           if (!keep)
             return G_SOURCE_REMOVE;
           break;
@@ -423,6 +427,7 @@ gcs_receiver_source_finalize (GSource *source)
 
   gcs_receiver_forget_waker (self->receiver, self->driver.waker);
   g_clear_object (&self->receiver);
+  g_clear_object (&self->cancellable);
   gcs_driver_finalize (source);
 }
 
@@ -539,7 +544,7 @@ recv_data_free (gpointer data)
   RecvData *recv = data;
 
   if (G_IS_VALUE (&recv->value))
-    g_value_unset (&recv->value);
+    gcs_value_clear (&recv->value);
   if (recv->recv_source != NULL)
     g_source_destroy (recv->recv_source);
   g_clear_pointer (&recv->recv_source, g_source_unref);
@@ -568,8 +573,7 @@ recv_async_item_cb (GcsReceiver  *receiver,
   recv_data_stop_sources (recv);
   if (value != NULL)
     {
-      g_value_init (&recv->value, G_VALUE_TYPE (value));
-      g_value_copy (value, &recv->value);
+      gcs_value_copy_new (value, &recv->value);
       g_task_return_pointer (task, &recv->value, NULL);
     }
   else
@@ -595,8 +599,9 @@ recv_async_cancelled_cb (GCancellable *cancellable,
  * @callback: (scope async) (closure user_data): called with the item
  * @user_data: data for @callback
  *
- * Waits for the next item on the thread-default context. A cancelled
- * receive takes nothing from the channel.
+ * Waits for the next item on the thread-default context. A receive that
+ * completes with %G_IO_ERROR_CANCELLED has taken nothing from the channel;
+ * one cancelled after it took an item still delivers it.
  */
 void
 gcs_receiver_recv_async (GcsReceiver         *self,
@@ -616,6 +621,9 @@ gcs_receiver_recv_async (GcsReceiver         *self,
   g_task_set_name (task, "[gchanstream] recv");
   if (g_task_return_error_if_cancelled (task))
     return;
+  /* An item taken from the channel is delivered even if the cancellable
+   * fires meanwhile: a cancelled receive has taken nothing. */
+  g_task_set_check_cancellable (task, FALSE);
 
   context = g_task_get_context (task);
   gcs_receiver_set_context (self, context);
@@ -623,6 +631,8 @@ gcs_receiver_recv_async (GcsReceiver         *self,
   g_task_set_task_data (task, recv, recv_data_free);
 
   recv->recv_source = gcs_receiver_create_source (self);
+  if (cancellable != NULL)
+    ((GcsReceiverSource *) recv->recv_source)->cancellable = g_object_ref (cancellable);
   g_source_set_callback (recv->recv_source, (GSourceFunc) recv_async_item_cb,
                          g_object_ref (task), g_object_unref);
   g_source_attach (recv->recv_source, context);

@@ -24,7 +24,7 @@ two_clear (GcsAdapter *self)
   gcs_upstream_clear (&two->other);
   for (guint i = 0; i < 2; i++)
     if (G_IS_VALUE (&two->pair[i]))
-      g_value_unset (&two->pair[i]);
+      gcs_value_clear (&two->pair[i]);
 }
 
 static GcsStream *

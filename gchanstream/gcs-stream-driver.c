@@ -73,7 +73,7 @@ gcs_stream_driver_dispatch (GSource     *source,
             case GCS_STEP_STOP:
             default:
               if (G_IS_VALUE (&item))
-                g_value_unset (&item);
+                gcs_value_clear (&item);
               gcs_stream_driver_finish (self, error);
               return G_SOURCE_REMOVE;
             }
@@ -139,7 +139,7 @@ gcs_stream_driver_new (GcsStream                *stream,
                        gsize                     data_size)
 {
   GcsStreamDriver *self;
-  GcsUpstream up = { NULL, NULL };
+  GcsUpstream up = { 0 };
 
   if (!(borrow ? gcs_upstream_borrow (&up, stream) : gcs_upstream_init (&up, stream)))
     return NULL;

@@ -22,7 +22,7 @@ open_inner (GcsAdapter   *self,
   GcsStream *stream = ((GcsFlatMapFunc) self->cb.func) (item, self->cb.data, &local_error);
   gboolean ok;
 
-  g_value_unset (item);
+  gcs_value_clear (item);
   if (stream == NULL)
     {
       if (local_error == NULL)
@@ -154,7 +154,7 @@ unordered_poll (GcsAdapter  *self,
       /* Start inner streams while there is room: the backpressure. */
       while (!u->outer_done && u->inners->len < u->limit)
         {
-          GcsUpstream inner = { NULL, NULL };
+          GcsUpstream inner = { 0 };
           GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
 
           if (result == GCS_POLL_PENDING)
@@ -309,7 +309,7 @@ buffered_clear (GcsAdapter *self)
   Buffer *b = self->state;
 
   for (guint i = 0; i < b->count; i++)
-    g_value_unset (&b->ring[(b->head + i) % b->size]);
+    gcs_value_clear (&b->ring[(b->head + i) % b->size]);
   g_clear_pointer (&b->ring, g_free);
   g_clear_error (&b->error);
 }

@@ -45,12 +45,12 @@ map_poll (GcsAdapter  *self,
     return result;
 
   ((GcsMapFunc) self->cb.func) (&input, item, self->cb.data, &local_error);
-  g_value_unset (&input);
+  gcs_value_clear (&input);
   if (local_error == NULL && gcs_value_check_result (item, "map", &local_error))
     return GCS_POLL_READY;
 
   if (G_IS_VALUE (item))
-    g_value_unset (item);
+    gcs_value_clear (item);
   g_propagate_error (error, local_error);
   return GCS_POLL_ERROR;
 }
@@ -79,6 +79,55 @@ gcs_stream_map (GcsStream      *self,
   return callback_adapter_new (&map_ops, self, func, user_data, destroy);
 }
 
+/* map_in_place */
+
+static GcsPoll
+map_in_place_poll (GcsAdapter  *self,
+                   GcsWaker    *waker,
+                   GValue      *item,
+                   GError     **error)
+{
+  GError *local_error = NULL;
+  GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
+
+  if (result != GCS_POLL_READY)
+    return result;
+
+  ((GcsUpdateFunc) self->cb.func) (item, self->cb.data, &local_error);
+  if (G_LIKELY (local_error == NULL))
+    return GCS_POLL_READY;
+  gcs_value_clear (item);
+  g_propagate_error (error, local_error);
+  return GCS_POLL_ERROR;
+}
+
+static const GcsAdapterOps map_in_place_ops = { "map_in_place", map_in_place_poll, NULL };
+
+/**
+ * gcs_stream_map_in_place: (skip)
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): changes
+ *   each item in place
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data once the stream is done with it
+ *
+ * Like gcs_stream_map() for a function that keeps the item's type: @func
+ * gets the item itself to change, e.g. with g_value_set_int64(). It saves
+ * the g_value_init() and g_value_unset() of every item, which cost more
+ * than the rest of a stage for numbers. C only.
+ *
+ * Returns: (transfer full): a new #GcsStream
+ */
+GcsStream *
+gcs_stream_map_in_place (GcsStream      *self,
+                         GcsUpdateFunc   func,
+                         gpointer        user_data,
+                         GDestroyNotify  destroy)
+{
+  CHECK_COMBINATOR (self, func);
+  return callback_adapter_new (&map_in_place_ops, self, func, user_data, destroy);
+}
+
 /* filter */
 
 static GcsPoll
@@ -99,13 +148,13 @@ filter_poll (GcsAdapter  *self,
       keep = ((GcsPredicateFunc) self->cb.func) (item, self->cb.data, &local_error);
       if (local_error != NULL)
         {
-          g_value_unset (item);
+          gcs_value_clear (item);
           g_propagate_error (error, local_error);
           return GCS_POLL_ERROR;
         }
       if (keep)
         return GCS_POLL_READY;
-      g_value_unset (item);
+      gcs_value_clear (item);
     }
 }
 
@@ -160,18 +209,18 @@ filter_map_poll (GcsAdapter  *self,
         return result;
 
       ((GcsMapFunc) self->cb.func) (&input, item, self->cb.data, &local_error);
-      g_value_unset (&input);
+      gcs_value_clear (&input);
       if (local_error != NULL)
         {
           if (G_IS_VALUE (item))
-            g_value_unset (item);
+            gcs_value_clear (item);
           g_propagate_error (error, local_error);
           return GCS_POLL_ERROR;
         }
       if (!is_nothing (item))
         return GCS_POLL_READY;
       if (G_IS_VALUE (item))
-        g_value_unset (item);
+        gcs_value_clear (item);
     }
 }
 
@@ -217,7 +266,7 @@ inspect_poll (GcsAdapter  *self,
   ((GcsVisitFunc) self->cb.func) (item, self->cb.data, &local_error);
   if (local_error == NULL)
     return GCS_POLL_READY;
-  g_value_unset (item);
+  gcs_value_clear (item);
   g_propagate_error (error, local_error);
   return GCS_POLL_ERROR;
 }
@@ -264,7 +313,7 @@ take_while_poll (GcsAdapter  *self,
   keep = ((GcsPredicateFunc) self->cb.func) (item, self->cb.data, &local_error);
   if (keep && local_error == NULL)
     return GCS_POLL_READY;
-  g_value_unset (item);
+  gcs_value_clear (item);
   if (local_error == NULL)
     return GCS_POLL_DONE;
   g_propagate_error (error, local_error);
@@ -314,7 +363,7 @@ skip_while_poll (GcsAdapter  *self,
       skip = ((GcsPredicateFunc) self->cb.func) (item, self->cb.data, &local_error);
       if (local_error != NULL)
         {
-          g_value_unset (item);
+          gcs_value_clear (item);
           g_propagate_error (error, local_error);
           return GCS_POLL_ERROR;
         }
@@ -324,7 +373,7 @@ skip_while_poll (GcsAdapter  *self,
           gcs_callback_clear (&self->cb);
           return GCS_POLL_READY;
         }
-      g_value_unset (item);
+      gcs_value_clear (item);
     }
 }
 

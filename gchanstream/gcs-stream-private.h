@@ -15,6 +15,7 @@
 #pragma once
 
 #include "gcs-stream.h"
+#include "gcs-value-private.h"
 #include "gcs-waker-private.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,7 @@ typedef struct
 {
   GcsStream   *stream;
   GcsPollFunc  poll;
+  gboolean     borrowed;
 } GcsUpstream;
 
 gboolean gcs_upstream_init  (GcsUpstream *self,

@@ -81,7 +81,7 @@ skip_poll (GcsAdapter  *self,
       if (result != GCS_POLL_READY || count->n == 0)
         return result;
       count->n--;
-      g_value_unset (item);
+      gcs_value_clear (item);
     }
 }
 
@@ -129,12 +129,11 @@ distinct_poll (GcsAdapter  *self,
       if (!G_IS_VALUE (&last->last) || !gcs_value_equal (&last->last, item))
         {
           if (G_IS_VALUE (&last->last))
-            g_value_unset (&last->last);
-          g_value_init (&last->last, G_VALUE_TYPE (item));
-          g_value_copy (item, &last->last);
+            gcs_value_clear (&last->last);
+          gcs_value_copy_new (item, &last->last);
           return GCS_POLL_READY;
         }
-      g_value_unset (item);
+      gcs_value_clear (item);
     }
 }
 
@@ -144,7 +143,7 @@ last_clear (GcsAdapter *self)
   Last *last = self->state;
 
   if (G_IS_VALUE (&last->last))
-    g_value_unset (&last->last);
+    gcs_value_clear (&last->last);
 }
 
 static const GcsAdapterOps distinct_ops = { "distinct_until_changed", distinct_poll, last_clear };
@@ -184,18 +183,17 @@ scan_poll (GcsAdapter  *self,
     return result;
 
   ((GcsFoldFunc) self->cb.func) (&acc->last, &input, &next, self->cb.data, &local_error);
-  g_value_unset (&input);
+  gcs_value_clear (&input);
   if (local_error != NULL || !gcs_value_check_result (&next, "scan", &local_error))
     {
       if (G_IS_VALUE (&next))
-        g_value_unset (&next);
+        gcs_value_clear (&next);
       g_propagate_error (error, local_error);
       return GCS_POLL_ERROR;
     }
-  g_value_unset (&acc->last);
+  gcs_value_clear (&acc->last);
   gcs_value_move (&acc->last, &next);
-  g_value_init (item, G_VALUE_TYPE (&acc->last));
-  g_value_copy (&acc->last, item);
+  gcs_value_copy_new (&acc->last, item);
   return GCS_POLL_READY;
 }
 
@@ -232,8 +230,7 @@ gcs_stream_scan (GcsStream      *self,
   if (adapter == NULL)
     return NULL;
   acc = adapter->state;
-  g_value_init (&acc->last, G_VALUE_TYPE (init));
-  g_value_copy (init, &acc->last);
+  gcs_value_copy_new (init, &acc->last);
   gcs_adapter_set_callback (adapter, func, user_data, destroy);
   return GCS_STREAM (adapter);
 }
@@ -278,7 +275,7 @@ chunks_clear (GcsAdapter *self)
   Chunk *chunk = self->state;
 
   for (guint i = 0; i < chunk->n; i++)
-    g_value_unset (&chunk->items[i]);
+    gcs_value_clear (&chunk->items[i]);
   g_clear_pointer (&chunk->items, g_free);
 }
 

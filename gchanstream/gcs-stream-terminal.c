@@ -55,7 +55,7 @@ terminal_start (GcsStream                *self,
 static void
 value_free (gpointer value)
 {
-  g_value_unset (value);
+  gcs_value_clear (value);
   g_free (value);
 }
 
@@ -136,7 +136,7 @@ next_clear (GcsStreamDriver *driver)
   NextData *d = driver->data;
 
   if (G_IS_VALUE (&d->item))
-    g_value_unset (&d->item);
+    gcs_value_clear (&d->item);
 }
 
 static const GcsStreamDriverOps next_ops = { next_item, next_finish, next_clear };
@@ -210,7 +210,7 @@ for_each_item (GcsStreamDriver  *driver,
   GError *local_error = NULL;
 
   ((GcsVisitFunc) d->cb.func) (item, d->cb.data, &local_error);
-  g_value_unset (item);
+  gcs_value_clear (item);
   if (local_error != NULL)
     {
       g_propagate_error (error, local_error);
@@ -340,7 +340,7 @@ collect_clear (GcsStreamDriver *driver)
   CollectData *d = driver->data;
 
   for (guint i = 0; i < d->items->len; i++)
-    g_value_unset (&g_array_index (d->items, GValue, i));
+    gcs_value_clear (&g_array_index (d->items, GValue, i));
   g_array_unref (d->items);
 }
 
@@ -422,15 +422,15 @@ fold_item (GcsStreamDriver  *driver,
   GError *local_error = NULL;
 
   ((GcsFoldFunc) d->cb.func) (&d->acc, item, &result, d->cb.data, &local_error);
-  g_value_unset (item);
+  gcs_value_clear (item);
   if (local_error != NULL || !gcs_value_check_result (&result, "fold", &local_error))
     {
       if (G_IS_VALUE (&result))
-        g_value_unset (&result);
+        gcs_value_clear (&result);
       g_propagate_error (error, local_error);
       return GCS_STEP_STOP;
     }
-  g_value_unset (&d->acc);
+  gcs_value_clear (&d->acc);
   gcs_value_move (&d->acc, &result);
   return GCS_STEP_CONTINUE;
 }
@@ -454,7 +454,7 @@ fold_clear (GcsStreamDriver *driver)
 
   gcs_callback_clear (&d->cb);
   if (G_IS_VALUE (&d->acc))
-    g_value_unset (&d->acc);
+    gcs_value_clear (&d->acc);
 }
 
 static void
@@ -465,8 +465,7 @@ fold_init (GcsStreamDriver *driver,
   FoldInit *init = init_data;
 
   d->cb = init->cb;
-  g_value_init (&d->acc, G_VALUE_TYPE (init->init));
-  g_value_copy (init->init, &d->acc);
+  gcs_value_copy_new (init->init, &d->acc);
 }
 
 static const GcsStreamDriverOps fold_ops = { fold_item, fold_finish, fold_clear };
@@ -540,7 +539,7 @@ count_item (GcsStreamDriver  *driver,
             GError          **error)
 {
   ((CountData *) driver->data)->count++;
-  g_value_unset (item);
+  gcs_value_clear (item);
   return GCS_STEP_CONTINUE;
 }
 
@@ -652,7 +651,7 @@ forward_item (GcsStreamDriver  *driver,
 
       if (sent || !g_error_matches (local_error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_FULL))
         {
-          g_value_unset (item);
+          gcs_value_clear (item);
           if (sent)
             return GCS_STEP_CONTINUE;
           g_propagate_error (error, local_error);
@@ -661,7 +660,7 @@ forward_item (GcsStreamDriver  *driver,
       g_clear_error (&local_error);
     }
   gcs_sink_send_async (d->sink, item, d->cancellable, forward_sent_cb, g_object_ref (driver->task));
-  g_value_unset (item);
+  gcs_value_clear (item);
   return GCS_STEP_PAUSE;
 }
 
@@ -784,11 +783,11 @@ bind_item (GcsStreamDriver  *driver,
 
   if (object == NULL)
     {
-      g_value_unset (item);
+      gcs_value_clear (item);
       return GCS_STEP_STOP;
     }
   g_object_set_property (object, d->pspec->name, item);
-  g_value_unset (item);
+  gcs_value_clear (item);
   return GCS_STEP_CONTINUE;
 }
 

@@ -34,7 +34,7 @@ values_clear (GcsAdapter *self)
   Values *v = self->state;
 
   for (guint i = v->next; i < v->n_values; i++)
-    g_value_unset (&v->values[i]);
+    gcs_value_clear (&v->values[i]);
   g_clear_pointer (&v->values, g_free);
 }
 
@@ -64,8 +64,7 @@ gcs_stream_from_values (const GValue *values,
   v->n_values = n_values;
   for (guint i = 0; i < n_values; i++)
     {
-      g_value_init (&v->values[i], G_VALUE_TYPE (&values[i]));
-      g_value_copy (&values[i], &v->values[i]);
+      gcs_value_copy_new (&values[i], &v->values[i]);
     }
   return GCS_STREAM (self);
 }

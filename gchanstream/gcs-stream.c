@@ -73,6 +73,8 @@ gcs_stream_poll_next (GcsStream  *self,
   return GCS_STREAM_GET_IFACE (self)->poll_next (self, waker, item, error);
 }
 
+static GcsPollFunc gcs_upstream_poll_func (GcsStream *stream);
+
 /* Takes over @stream as its one consumer. */
 gboolean
 gcs_upstream_init (GcsUpstream *self,
@@ -87,7 +89,8 @@ gcs_upstream_init (GcsUpstream *self,
     }
   g_object_set_qdata (G_OBJECT (stream), consumed_quark, GINT_TO_POINTER (TRUE));
   self->stream = g_object_ref (stream);
-  self->poll = GCS_STREAM_GET_IFACE (stream)->poll_next;
+  self->poll = gcs_upstream_poll_func (stream);
+  self->borrowed = FALSE;
   return TRUE;
 }
 
@@ -104,15 +107,10 @@ gcs_upstream_borrow (GcsUpstream *self,
       return FALSE;
     }
   self->stream = g_object_ref (stream);
+  /* Through the fused poll_next: next may be called again after the end. */
   self->poll = GCS_STREAM_GET_IFACE (stream)->poll_next;
+  self->borrowed = TRUE;
   return TRUE;
-}
-
-void
-gcs_upstream_clear (GcsUpstream *self)
-{
-  self->poll = NULL;
-  g_clear_object (&self->stream);
 }
 
 void
@@ -194,6 +192,36 @@ static void
 gcs_adapter_stream_init (GcsStreamInterface *iface)
 {
   iface->poll_next = gcs_adapter_poll_next;
+}
+
+/* Inside the library a combinator polls an adapter upstream through its
+ * ops directly, one indirect call per stage. That skips the adapter's
+ * fused check, which the library's consumers don't need: each stops
+ * polling an upstream at its end and clears it, and gcs_upstream_clear()
+ * then releases what the adapter holds, as its own end would have. */
+static GcsPollFunc
+gcs_upstream_poll_func (GcsStream *stream)
+{
+  if (G_OBJECT_TYPE (stream) == gcs_adapter_get_type ())
+    return (GcsPollFunc) ((GcsAdapter *) stream)->ops->poll;
+  return GCS_STREAM_GET_IFACE (stream)->poll_next;
+}
+
+void
+gcs_upstream_clear (GcsUpstream *self)
+{
+  GcsStream *stream = g_steal_pointer (&self->stream);
+
+  self->poll = NULL;
+  if (stream == NULL)
+    return;
+  if (!self->borrowed && G_OBJECT_TYPE (stream) == gcs_adapter_get_type () &&
+      !((GcsAdapter *) stream)->ended)
+    {
+      ((GcsAdapter *) stream)->ended = TRUE;
+      gcs_adapter_release ((GcsAdapter *) stream);
+    }
+  g_object_unref (stream);
 }
 
 /* A new combinator consuming @upstream (NULL for a source), or NULL after

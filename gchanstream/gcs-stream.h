@@ -81,6 +81,18 @@ typedef void (*GcsMapFunc) (const GValue  *item,
                             GError       **error);
 
 /**
+ * GcsUpdateFunc:
+ * @item: the item, to change in place
+ * @user_data: the data given with the function
+ * @error: set it to fail: the stream ends with this error
+ *
+ * Changes an item in place, keeping its type, for gcs_stream_map_in_place().
+ */
+typedef void (*GcsUpdateFunc) (GValue        *item,
+                               gpointer       user_data,
+                               GError       **error);
+
+/**
  * GcsPredicateFunc:
  * @item: the item
  * @user_data: the data given with the function
@@ -164,6 +176,12 @@ GCS_AVAILABLE_IN_ALL
 G_GNUC_WARN_UNUSED_RESULT
 GcsStream *gcs_stream_map                (GcsStream        *self,
                                           GcsMapFunc        func,
+                                          gpointer          user_data,
+                                          GDestroyNotify    destroy);
+GCS_AVAILABLE_IN_ALL
+G_GNUC_WARN_UNUSED_RESULT
+GcsStream *gcs_stream_map_in_place       (GcsStream        *self,
+                                          GcsUpdateFunc     func,
                                           gpointer          user_data,
                                           GDestroyNotify    destroy);
 GCS_AVAILABLE_IN_ALL

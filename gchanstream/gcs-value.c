@@ -221,8 +221,7 @@ gcs_value_coerce (GType         item_type,
 
   if (G_LIKELY (src_type == item_type || item_type == G_TYPE_NONE))
     {
-      g_value_init (dest, src_type);
-      g_value_copy (src, dest);
+      gcs_value_copy_new (src, dest);
       return TRUE;
     }
 

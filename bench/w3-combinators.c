@@ -1,0 +1,147 @@
+/* w3-combinators.c: W3 of DESIGN.md
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One thread: a stream over N ints -> 5 x map (x + 1) -> fold (sum),
+ * against a plain C loop doing the same arithmetic and a chain of plain
+ * C function-pointer stages. Prints ns/item and ns/item per stage.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench-range.h"
+
+#define N_STAGES 5
+
+static gint64 n_items = 4000000;
+
+static void
+add_one (const GValue  *item,
+         GValue        *result,
+         gpointer       user_data,
+         GError       **error)
+{
+  g_value_init (result, G_TYPE_INT64);
+  g_value_set_int64 (result, g_value_get_int64 (item) + 1);
+}
+
+static void
+add_one_in_place (GValue   *item,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  g_value_set_int64 (item, g_value_get_int64 (item) + 1);
+}
+
+static void
+sum (const GValue  *acc,
+     const GValue  *item,
+     GValue        *result,
+     gpointer       user_data,
+     GError       **error)
+{
+  g_value_init (result, G_TYPE_INT64);
+  g_value_set_int64 (result, g_value_get_int64 (acc) + g_value_get_int64 (item));
+}
+
+static void
+fold_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  gint64 *out = data;
+  g_autoptr(GError) error = NULL;
+  const GValue *value = gcs_stream_fold_finish (GCS_STREAM (source), result, &error);
+
+  g_assert_no_error (error);
+  *out = g_value_get_int64 (value);
+}
+
+static double
+run_stream (int       n_stages,
+            gboolean  in_place,
+            gint64   *total)
+{
+  g_autoptr(GcsStream) stream = bench_range_new (n_items);
+  g_auto(GValue) init = G_VALUE_INIT;
+  gint64 start;
+
+  *total = -1;
+  for (int i = 0; i < n_stages; i++)
+    {
+      GcsStream *next = in_place ? gcs_stream_map_in_place (stream, add_one_in_place, NULL, NULL)
+                                 : gcs_stream_map (stream, add_one, NULL, NULL);
+
+      g_object_unref (stream);
+      stream = next;
+    }
+  g_value_init (&init, G_TYPE_INT64);
+  start = g_get_monotonic_time ();
+  gcs_stream_fold_async (stream, &init, sum, NULL, NULL, NULL, fold_done_cb, total);
+  while (*total < 0)
+    g_main_context_iteration (NULL, TRUE);
+  return (g_get_monotonic_time () - start) * 1000.0 / n_items;
+}
+
+/* The same arithmetic with function pointers in a loop, as a compiler
+ * can't see through them. */
+typedef gint64 (*Stage) (gint64 x);
+
+static __attribute__ ((noinline)) gint64
+plus_one (gint64 x)
+{
+  return x + 1;
+}
+
+static double
+run_plain (int     n_stages,
+           gint64 *total)
+{
+  volatile Stage stages[N_STAGES] = { plus_one, plus_one, plus_one, plus_one, plus_one };
+  gint64 start = g_get_monotonic_time ();
+  gint64 acc = 0;
+
+  for (gint64 i = 0; i < n_items; i++)
+    {
+      gint64 x = i;
+
+      for (int s = 0; s < n_stages; s++)
+        x = stages[s] (x);
+      acc += x;
+    }
+  *total = acc;
+  return (g_get_monotonic_time () - start) * 1000.0 / n_items;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gint64 expected, total;
+  double base, five, five_in_place, plain0, plain5;
+
+  if (argc > 1)
+    n_items = g_ascii_strtoll (argv[1], NULL, 10);
+  expected = n_items * (n_items - 1) / 2 + N_STAGES * n_items;
+
+  base = run_stream (0, FALSE, &total);
+  g_assert_cmpint (total, ==, n_items * (n_items - 1) / 2);
+  five = run_stream (N_STAGES, FALSE, &total);
+  g_assert_cmpint (total, ==, expected);
+  five_in_place = run_stream (N_STAGES, TRUE, &total);
+  g_assert_cmpint (total, ==, expected);
+  plain0 = run_plain (0, &total);
+  plain5 = run_plain (N_STAGES, &total);
+  g_assert_cmpint (total, ==, expected);
+
+  printf ("W3 %" G_GINT64_FORMAT " items\n", n_items);
+  printf ("  gchanstream source -> fold           %6.2f ns/item\n", base);
+  printf ("  gchanstream source -> 5 map -> fold  %6.2f ns/item  (%.2f M items/s)\n", five, 1000.0 / five);
+  printf ("  per map stage                        %6.2f ns/item\n", (five - base) / N_STAGES);
+  printf ("  source -> 5 map_in_place -> fold     %6.2f ns/item  (%.2f M items/s)\n", five_in_place, 1000.0 / five_in_place);
+  printf ("  per map_in_place stage               %6.2f ns/item\n", (five_in_place - base) / N_STAGES);
+  printf ("  plain C loop, fn-pointer stages      %6.2f ns/item  (%.2f ns per stage)\n",
+          plain5, (plain5 - plain0) / N_STAGES);
+  return 0;
+}
