@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "gcs-channel.h"
+#include "gcs-queue-private.h"
 #include "gcs-waker-private.h"
 
 G_BEGIN_DECLS
@@ -40,17 +41,18 @@ void      gcs_chan_send_async           (GcsChan       *self,
                                          const GValue  *value,
                                          GTask         *task);
 
-/* Receiving side: move up to @max items into @values (uninitialized). 0
- * means nothing now (and @waker, if any, was registered) or the end, when
- * *@ended is set. */
+/* Receiving side: moves the queued items (@all) or the oldest one into
+ * the empty @batch and returns how many. 0 means nothing now (and @waker,
+ * if any, was registered) or the end, when *@ended is set. */
+void      gcs_chan_init_batch           (GcsChan       *self,
+                                         GcsQueue      *batch);
 guint     gcs_chan_take                 (GcsChan       *self,
-                                         GValue        *values,
-                                         guint          max,
+                                         GcsQueue      *batch,
+                                         gboolean       all,
                                          GcsWaker      *waker,
                                          gboolean      *ended);
 guint     gcs_chan_take_blocking        (GcsChan       *self,
-                                         GValue        *values,
-                                         guint          max,
+                                         GcsQueue      *batch,
                                          GCancellable  *cancellable,
                                          gboolean      *ended,
                                          GError       **error);

@@ -36,10 +36,10 @@
  * // worker threads: gcs_sender_send_blocking (tx, &value, NULL, &error);
  * ]|
  *
- * A bounded channel holds at most its capacity of queued items. The
- * consumer takes items in batches (up to 64, never more than the
- * capacity), and a batch in its hands no longer counts against the
- * capacity, so a channel's memory is bounded by twice its capacity.
+ * A bounded channel holds at most its capacity of queued items. A consumer
+ * on a main context takes all the queued items at once, in one lock
+ * acquisition, and a batch in its hands no longer counts against the
+ * capacity: a channel's memory is bounded by twice its capacity.
  */
 
 typedef enum
@@ -365,7 +365,7 @@ gcs_chan_send (GcsChan       *self,
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
   wake_and_unref (waker);
-  if (G_IS_VALUE (&dropped))
+  if (gcs_value_is_set (&dropped))
     gcs_value_clear (&dropped);
 
   if (result == PUSH_QUEUED || waiter.state == WAITER_ADMITTED)
@@ -387,7 +387,7 @@ send_waiter_free (gpointer data)
 {
   SendWaiter *waiter = data;
 
-  if (G_IS_VALUE (&waiter->value))
+  if (gcs_value_is_set (&waiter->value))
     gcs_value_clear (&waiter->value);
   g_clear_pointer (&waiter->cancel_source, g_source_unref);
   g_free (waiter);
@@ -487,7 +487,7 @@ gcs_chan_send_async (GcsChan      *self,
   gcs_mutex_unlock (&self->lock);
 
   wake_and_unref (waker);
-  if (G_IS_VALUE (&dropped))
+  if (gcs_value_is_set (&dropped))
     gcs_value_clear (&dropped);
   if (result == PUSH_FULL)
     return;
@@ -527,10 +527,19 @@ gcs_chan_admit_waiters_locked (GcsChan *self)
   return g_slist_reverse (tasks);
 }
 
+/* A queue for the consumer's batches, shaped like the channel's own so the
+ * two can be swapped. */
+void
+gcs_chan_init_batch (GcsChan  *self,
+                     GcsQueue *batch)
+{
+  gcs_queue_init (batch, self->queue.block_size, self->queue.max_free_blocks);
+}
+
 guint
 gcs_chan_take (GcsChan   *self,
-               GValue    *values,
-               guint      max,
+               GcsQueue  *batch,
+               gboolean   all,
                GcsWaker  *waker,
                gboolean  *ended)
 {
@@ -538,11 +547,26 @@ gcs_chan_take (GcsChan   *self,
   GSList *tasks = NULL;
   guint n;
 
+  g_assert (batch->length == 0);
   *ended = FALSE;
   gcs_mutex_lock (&self->lock);
-  n = gcs_queue_pop_many (&self->queue, values, max);
+  n = self->queue.length;
   if (n > 0)
     {
+      if (all)
+        {
+          /* The whole queue in one swap: the senders get the consumer's
+           * empty blocks back. */
+          gcs_queue_swap (&self->queue, batch);
+        }
+      else
+        {
+          GValue value;
+
+          gcs_queue_pop (&self->queue, &value);
+          gcs_queue_push (batch, &value);
+          n = 1;
+        }
       if (G_UNLIKELY (self->waiters.head != NULL))
         tasks = gcs_chan_admit_waiters_locked (self);
     }
@@ -564,8 +588,7 @@ gcs_chan_take (GcsChan   *self,
 
 guint
 gcs_chan_take_blocking (GcsChan       *self,
-                        GValue        *values,
-                        guint          max,
+                        GcsQueue      *batch,
                         GCancellable  *cancellable,
                         gboolean      *ended,
                         GError       **error)
@@ -573,7 +596,7 @@ gcs_chan_take_blocking (GcsChan       *self,
   gulong handler = 0;
   guint n;
 
-  n = gcs_chan_take (self, values, max, NULL, ended);
+  n = gcs_chan_take (self, batch, TRUE, NULL, ended);
   if (n > 0 || *ended)
     return n;
 
@@ -592,7 +615,7 @@ gcs_chan_take_blocking (GcsChan       *self,
     g_cancellable_disconnect (cancellable, handler);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return 0;
-  return gcs_chan_take (self, values, max, NULL, ended);
+  return gcs_chan_take (self, batch, TRUE, NULL, ended);
 }
 
 /* A consumer that stops polling takes back its waker, so the channel does

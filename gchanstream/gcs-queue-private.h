@@ -15,6 +15,12 @@ G_BEGIN_DECLS
 
 typedef struct _GcsQueueBlock GcsQueueBlock;
 
+struct _GcsQueueBlock
+{
+  GcsQueueBlock *next;
+  GValue         slots[];
+};
+
 typedef struct
 {
   GcsQueueBlock *head;
@@ -41,5 +47,26 @@ guint gcs_queue_pop_many  (GcsQueue *self,
                            guint     n_values);
 void  gcs_queue_steal     (GcsQueue *self,
                            GcsQueue *dest);
+void  gcs_queue_swap      (GcsQueue *self,
+                           GcsQueue *other);
+void  gcs_queue_pop_slow  (GcsQueue *self,
+                           GValue   *value);
+
+/* Moves the oldest value into @value (uninitialized); the queue must not
+ * be empty. Inline: the consumer's per-item path. */
+static inline void
+gcs_queue_pop_fast (GcsQueue *self,
+                    GValue   *value)
+{
+  guint end = self->head == self->tail ? self->tail_index : self->block_size;
+
+  if (G_LIKELY (self->head_index + 1 < end))
+    {
+      *value = self->head->slots[self->head_index++];
+      self->length--;
+    }
+  else
+    gcs_queue_pop_slow (self, value);
+}
 
 G_END_DECLS

@@ -10,12 +10,6 @@
 #include "gcs-queue-private.h"
 #include "gcs-value-private.h"
 
-struct _GcsQueueBlock
-{
-  GcsQueueBlock *next;
-  GValue         slots[];
-};
-
 void
 gcs_queue_init (GcsQueue *self,
                 guint     block_size,
@@ -142,6 +136,27 @@ gcs_queue_pop (GcsQueue *self,
 {
   g_assert (self->length > 0);
   gcs_queue_pop_many (self, value, 1);
+}
+
+/* The last value of a block: the block is recycled. */
+void
+gcs_queue_pop_slow (GcsQueue *self,
+                    GValue   *value)
+{
+  gcs_queue_pop_many (self, value, 1);
+}
+
+/* Exchanges the contents of two queues, free blocks included, so blocks
+ * circulate between a producer side and a consumer side without being
+ * allocated again. */
+void
+gcs_queue_swap (GcsQueue *self,
+                GcsQueue *other)
+{
+  GcsQueue tmp = *self;
+
+  *self = *other;
+  *other = tmp;
 }
 
 /* Moves every value into @dest (initialized with gcs_queue_init, empty),

@@ -36,20 +36,14 @@
  * The receiving end of an mpsc channel.
  */
 
-#define STASH_SIZE 64
-
 struct _GcsReceiver
 {
   GObject   parent_instance;
   GcsChan  *chan;
   GValue    current;        /* what try_recv and recv_blocking returned */
-  guint     stash_size;
-  guint     stash_pos;
-  guint     stash_len;
+  GcsQueue  batch;          /* taken from the channel, not yet delivered */
   guint     ended : 1;
   guint     has_context : 1;
-  /* A batch taken from the channel in one lock acquisition. */
-  GValue    stash[STASH_SIZE];
 };
 
 G_DEFINE_FINAL_TYPE (GcsReceiver, gcs_receiver, G_TYPE_OBJECT)
@@ -69,17 +63,16 @@ GcsReceiver *
 gcs_receiver_new_for_chan (GcsChan *chan)
 {
   GcsReceiver *self = g_object_new (GCS_TYPE_RECEIVER, NULL);
-  guint capacity = gcs_chan_get_capacity (chan);
 
   self->chan = gcs_chan_ref (chan);
-  self->stash_size = capacity ? MIN (capacity, STASH_SIZE) : STASH_SIZE;
+  gcs_chan_init_batch (chan, &self->batch);
   return self;
 }
 
 static void
 gcs_receiver_clear_current (GcsReceiver *self)
 {
-  if (G_IS_VALUE (&self->current))
+  if (gcs_value_is_set (&self->current))
     gcs_value_clear (&self->current);
 }
 
@@ -93,8 +86,7 @@ gcs_receiver_finalize (GObject *object)
       gcs_chan_close_receiver (self->chan, TRUE);
       gcs_chan_unref (self->chan);
     }
-  for (guint i = self->stash_pos; i < self->stash_len; i++)
-    gcs_value_clear (&self->stash[i]);
+  gcs_queue_clear (&self->batch);
   gcs_receiver_clear_current (self);
 
   G_OBJECT_CLASS (gcs_receiver_parent_class)->finalize (object);
@@ -181,38 +173,34 @@ gcs_receiver_init (GcsReceiver *self)
 }
 
 static inline void
-gcs_receiver_pop_stash (GcsReceiver *self,
+gcs_receiver_pop_batch (GcsReceiver *self,
                         GValue      *value)
 {
-  *value = self->stash[self->stash_pos++];
-  gcs_chan_set_in_hand (self->chan, self->stash_len - self->stash_pos);
+  gcs_queue_pop_fast (&self->batch, value);
+  gcs_chan_set_in_hand (self->chan, self->batch.length);
 }
 
 /* Moves the next item into @value (uninitialized). A NULL @waker polls
- * without registering; @max limits the batch taken from the channel. */
+ * without registering; with @all, the whole queue is taken at once. */
 static GcsPoll
-gcs_receiver_poll_max (GcsReceiver *self,
-                       GcsWaker    *waker,
-                       guint        max,
-                       GValue      *value)
+gcs_receiver_poll_full (GcsReceiver *self,
+                        GcsWaker    *waker,
+                        gboolean     all,
+                        GValue      *value)
 {
   gboolean ended;
-  guint n;
 
-  if (self->stash_pos < self->stash_len)
+  if (G_LIKELY (self->batch.length > 0))
     {
-      gcs_receiver_pop_stash (self, value);
+      gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
   if (self->ended)
     return GCS_POLL_DONE;
 
-  n = gcs_chan_take (self->chan, self->stash, max, waker, &ended);
-  self->stash_pos = 0;
-  self->stash_len = n;
-  if (n > 0)
+  if (gcs_chan_take (self->chan, &self->batch, all, waker, &ended) > 0)
     {
-      gcs_receiver_pop_stash (self, value);
+      gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
   self->ended = ended;
@@ -224,7 +212,7 @@ gcs_receiver_poll (GcsReceiver *self,
                    GcsWaker    *waker,
                    GValue      *value)
 {
-  return gcs_receiver_poll_max (self, waker, self->stash_size, value);
+  return gcs_receiver_poll_full (self, waker, TRUE, value);
 }
 
 void
@@ -281,7 +269,7 @@ gcs_receiver_try_recv (GcsReceiver  *self,
   gcs_receiver_clear_current (self);
   /* One item at a time: a loop of try_recv keeps the channel's capacity
    * exact. */
-  poll = gcs_receiver_poll_max (self, NULL, 1, &self->current);
+  poll = gcs_receiver_poll_full (self, NULL, FALSE, &self->current);
   if (poll == GCS_POLL_READY)
     return &self->current;
   set_empty_or_closed_error (poll, error);
@@ -308,10 +296,10 @@ gcs_receiver_try_recv_into (GcsReceiver  *self,
   GcsPoll poll;
 
   g_return_val_if_fail (GCS_IS_RECEIVER (self), FALSE);
-  g_return_val_if_fail (value != NULL && !G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (value != NULL && !gcs_value_is_set (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  poll = gcs_receiver_poll_max (self, NULL, 1, value);
+  poll = gcs_receiver_poll_full (self, NULL, FALSE, value);
   if (poll == GCS_POLL_READY)
     return TRUE;
   set_empty_or_closed_error (poll, error);
@@ -337,25 +325,23 @@ gcs_receiver_recv_blocking (GcsReceiver   *self,
                             GError       **error)
 {
   gboolean ended;
-  guint n;
 
   g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   gcs_receiver_clear_current (self);
-  if (gcs_receiver_poll_max (self, NULL, self->stash_size, &self->current) == GCS_POLL_READY)
+  if (gcs_receiver_poll_full (self, NULL, TRUE, &self->current) == GCS_POLL_READY)
     return &self->current;
   if (self->ended)
     return NULL;
 
-  n = gcs_chan_take_blocking (self->chan, self->stash, self->stash_size, cancellable, &ended, error);
-  self->stash_pos = 0;
-  self->stash_len = n;
-  self->ended = ended;
-  if (n == 0)
-    return NULL;
-  gcs_receiver_pop_stash (self, &self->current);
+  if (gcs_chan_take_blocking (self->chan, &self->batch, cancellable, &ended, error) == 0)
+    {
+      self->ended = ended;
+      return NULL;
+    }
+  gcs_receiver_pop_batch (self, &self->current);
   return &self->current;
 }
 
@@ -543,7 +529,7 @@ recv_data_free (gpointer data)
 {
   RecvData *recv = data;
 
-  if (G_IS_VALUE (&recv->value))
+  if (gcs_value_is_set (&recv->value))
     gcs_value_clear (&recv->value);
   if (recv->recv_source != NULL)
     g_source_destroy (recv->recv_source);

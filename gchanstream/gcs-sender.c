@@ -8,6 +8,7 @@
 #include "gcs-error.h"
 #include "gcs-sender-private.h"
 #include "gcs-sink.h"
+#include "gcs-value-private.h"
 
 /**
  * SECTION:gcs-sender
@@ -218,7 +219,7 @@ gcs_sender_try_send (GcsSender     *self,
                      GError       **error)
 {
   g_return_val_if_fail (GCS_IS_SENDER (self), FALSE);
-  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (GCS_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!gcs_sender_check_open (self, error))
@@ -249,7 +250,7 @@ gcs_sender_send_blocking (GcsSender     *self,
                           GError       **error)
 {
   g_return_val_if_fail (GCS_IS_SENDER (self), FALSE);
-  g_return_val_if_fail (G_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (GCS_IS_VALUE (value), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
@@ -282,7 +283,7 @@ gcs_sender_send_async (GcsSender           *self,
   GError *error = NULL;
 
   g_return_if_fail (GCS_IS_SENDER (self));
-  g_return_if_fail (G_IS_VALUE (value));
+  g_return_if_fail (GCS_IS_VALUE (value));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);

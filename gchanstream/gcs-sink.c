@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gcs-sink.h"
+#include "gcs-value-private.h"
 
 /**
  * SECTION:gcs-sink
@@ -42,7 +43,7 @@ gcs_sink_send_async (GcsSink             *self,
                      gpointer             user_data)
 {
   g_return_if_fail (GCS_IS_SINK (self));
-  g_return_if_fail (G_IS_VALUE (value));
+  g_return_if_fail (GCS_IS_VALUE (value));
 
   GCS_SINK_GET_IFACE (self)->send_async (self, value, cancellable, callback, user_data);
 }

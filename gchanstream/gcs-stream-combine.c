@@ -23,7 +23,7 @@ two_clear (GcsAdapter *self)
 
   gcs_upstream_clear (&two->other);
   for (guint i = 0; i < 2; i++)
-    if (G_IS_VALUE (&two->pair[i]))
+    if (gcs_value_is_set (&two->pair[i]))
       gcs_value_clear (&two->pair[i]);
 }
 
@@ -166,7 +166,7 @@ zip_poll (GcsAdapter  *self,
     {
       GcsPoll result;
 
-      if (G_IS_VALUE (&two->pair[i]))
+      if (gcs_value_is_set (&two->pair[i]))
         continue;
       result = gcs_upstream_poll (inputs[i], waker, &two->pair[i], error);
       if (result == GCS_POLL_PENDING)

@@ -72,7 +72,7 @@ gcs_stream_driver_dispatch (GSource     *source,
               return G_SOURCE_CONTINUE;
             case GCS_STEP_STOP:
             default:
-              if (G_IS_VALUE (&item))
+              if (gcs_value_is_set (&item))
                 gcs_value_clear (&item);
               gcs_stream_driver_finish (self, error);
               return G_SOURCE_REMOVE;

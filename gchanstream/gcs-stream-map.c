@@ -49,7 +49,7 @@ map_poll (GcsAdapter  *self,
   if (local_error == NULL && gcs_value_check_result (item, "map", &local_error))
     return GCS_POLL_READY;
 
-  if (G_IS_VALUE (item))
+  if (gcs_value_is_set (item))
     gcs_value_clear (item);
   g_propagate_error (error, local_error);
   return GCS_POLL_ERROR;
@@ -189,7 +189,7 @@ is_nothing (const GValue *value)
 {
   /* Python's None leaves the result unset; JavaScript's null is a NULL
    * pointer value. */
-  return !G_IS_VALUE (value) ||
+  return !gcs_value_is_set (value) ||
          (G_VALUE_HOLDS_POINTER (value) && g_value_get_pointer (value) == NULL);
 }
 
@@ -212,14 +212,14 @@ filter_map_poll (GcsAdapter  *self,
       gcs_value_clear (&input);
       if (local_error != NULL)
         {
-          if (G_IS_VALUE (item))
+          if (gcs_value_is_set (item))
             gcs_value_clear (item);
           g_propagate_error (error, local_error);
           return GCS_POLL_ERROR;
         }
       if (!is_nothing (item))
         return GCS_POLL_READY;
-      if (G_IS_VALUE (item))
+      if (gcs_value_is_set (item))
         gcs_value_clear (item);
     }
 }

@@ -126,9 +126,9 @@ distinct_poll (GcsAdapter  *self,
 
       if (result != GCS_POLL_READY)
         return result;
-      if (!G_IS_VALUE (&last->last) || !gcs_value_equal (&last->last, item))
+      if (!gcs_value_is_set (&last->last) || !gcs_value_equal (&last->last, item))
         {
-          if (G_IS_VALUE (&last->last))
+          if (gcs_value_is_set (&last->last))
             gcs_value_clear (&last->last);
           gcs_value_copy_new (item, &last->last);
           return GCS_POLL_READY;
@@ -142,7 +142,7 @@ last_clear (GcsAdapter *self)
 {
   Last *last = self->state;
 
-  if (G_IS_VALUE (&last->last))
+  if (gcs_value_is_set (&last->last))
     gcs_value_clear (&last->last);
 }
 
@@ -186,7 +186,7 @@ scan_poll (GcsAdapter  *self,
   gcs_value_clear (&input);
   if (local_error != NULL || !gcs_value_check_result (&next, "scan", &local_error))
     {
-      if (G_IS_VALUE (&next))
+      if (gcs_value_is_set (&next))
         gcs_value_clear (&next);
       g_propagate_error (error, local_error);
       return GCS_POLL_ERROR;
@@ -223,7 +223,7 @@ gcs_stream_scan (GcsStream      *self,
   Last *acc;
 
   g_return_val_if_fail (GCS_IS_STREAM (self), NULL);
-  g_return_val_if_fail (G_IS_VALUE (init), NULL);
+  g_return_val_if_fail (GCS_IS_VALUE (init), NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
   adapter = gcs_adapter_new (&scan_ops, self, sizeof (Last));

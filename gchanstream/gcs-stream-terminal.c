@@ -124,7 +124,7 @@ next_finish (GcsStreamDriver *driver,
   g_object_set_data (g_task_get_source_object (driver->task), "gcs-next-pending", NULL);
   if (error != NULL)
     g_task_return_error (driver->task, error);
-  else if (G_IS_VALUE (&d->item))
+  else if (gcs_value_is_set (&d->item))
     return_value (driver->task, &d->item);
   else
     g_task_return_pointer (driver->task, NULL, NULL);
@@ -135,7 +135,7 @@ next_clear (GcsStreamDriver *driver)
 {
   NextData *d = driver->data;
 
-  if (G_IS_VALUE (&d->item))
+  if (gcs_value_is_set (&d->item))
     gcs_value_clear (&d->item);
 }
 
@@ -425,7 +425,7 @@ fold_item (GcsStreamDriver  *driver,
   gcs_value_clear (item);
   if (local_error != NULL || !gcs_value_check_result (&result, "fold", &local_error))
     {
-      if (G_IS_VALUE (&result))
+      if (gcs_value_is_set (&result))
         gcs_value_clear (&result);
       g_propagate_error (error, local_error);
       return GCS_STEP_STOP;
@@ -453,7 +453,7 @@ fold_clear (GcsStreamDriver *driver)
   FoldData *d = driver->data;
 
   gcs_callback_clear (&d->cb);
-  if (G_IS_VALUE (&d->acc))
+  if (gcs_value_is_set (&d->acc))
     gcs_value_clear (&d->acc);
 }
 
@@ -498,7 +498,7 @@ gcs_stream_fold_async (GcsStream           *self,
   FoldInit fold = { { func, func_data, func_destroy }, init };
 
   g_return_if_fail (GCS_IS_STREAM (self));
-  g_return_if_fail (G_IS_VALUE (init));
+  g_return_if_fail (GCS_IS_VALUE (init));
   g_return_if_fail (func != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 

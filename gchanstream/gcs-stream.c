@@ -68,7 +68,7 @@ gcs_stream_poll_next (GcsStream  *self,
 {
   g_return_val_if_fail (GCS_IS_STREAM (self), GCS_POLL_DONE);
   g_return_val_if_fail (waker != NULL, GCS_POLL_DONE);
-  g_return_val_if_fail (item != NULL && !G_IS_VALUE (item), GCS_POLL_DONE);
+  g_return_val_if_fail (item != NULL && !gcs_value_is_set (item), GCS_POLL_DONE);
 
   return GCS_STREAM_GET_IFACE (self)->poll_next (self, waker, item, error);
 }

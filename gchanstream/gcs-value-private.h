@@ -20,6 +20,18 @@ gcs_type_is_plain (GType type)
   return (type >= G_TYPE_CHAR && type <= G_TYPE_DOUBLE) || type == G_TYPE_POINTER;
 }
 
+/* Whether one of our values (zeroed when unset) holds something. Cheaper
+ * than G_IS_VALUE(), which checks the type under GLib's type lock. */
+static inline gboolean
+gcs_value_is_set (const GValue *value)
+{
+  return G_VALUE_TYPE (value) != G_TYPE_INVALID;
+}
+
+/* For g_return_if_fail() on a value passed in. */
+#define GCS_IS_VALUE(value) \
+  ((value) != NULL && (gcs_type_is_plain (G_VALUE_TYPE (value)) || G_IS_VALUE (value)))
+
 static inline void
 gcs_value_clear (GValue *value)
 {

@@ -338,7 +338,7 @@ gcs_value_check_result (const GValue  *result,
                         const char    *what,
                         GError       **error)
 {
-  if (G_LIKELY (G_IS_VALUE (result)))
+  if (G_LIKELY (gcs_value_is_set (result)))
     return TRUE;
   g_set_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE,
                "The %s callback produced no value", what);
