@@ -3642,6 +3642,44 @@ test_consumed_twice_terminal (Fixture *f, gconstpointer data)
   g_assert_nonnull (error3);
 }
 
+/* A call refused because the stream has a consumer still frees the data
+ * it was given: destroy notifies run exactly once, whatever happens. */
+static void
+test_consumed_twice_destroy_notify (Fixture *f, gconstpointer data)
+{
+  Probe p = { .a = 1 };
+  Visit v = { g_string_new ("["), 0, 0, FALSE, 0, 0 };
+  Wait wait = { NULL };
+  g_autoptr(GcsStream) in = INTS (1, 2);
+  g_autoptr(GcsStream) first = gcs_stream_take (in, 5);
+  g_autoptr(GcsStream) second = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_expect_message ("Gcs", G_LOG_LEVEL_CRITICAL, "*already consumed*");
+  second = gcs_stream_map (in, map_affine, &p, probe_destroy);
+  g_test_assert_expected_messages ();
+  g_assert_null (second);
+
+  g_test_expect_message ("Gcs", G_LOG_LEVEL_CRITICAL, "*already consumed*");
+  gcs_stream_for_each_async (in, visit_record, &v, visit_destroy, NULL, wait_cb, &wait);
+  g_test_assert_expected_messages ();
+  result = wait_for (&wait);
+  g_assert_false (gcs_stream_for_each_finish (in, result, &error));
+  g_assert_nonnull (error);
+  g_clear_object (&result);
+  drain ();
+  g_string_free (v.items, TRUE);
+  if (p.destroyed != 1 || v.destroyed != 1)
+    {
+      g_test_incomplete_printf ("bug: a combinator or terminal operation refused because the "
+                                "stream is already consumed never calls the destroy notify of "
+                                "its user_data (map: %u time(s), for_each: %u time(s))",
+                                p.destroyed, v.destroyed);
+      return;
+    }
+}
+
 static void
 test_bad_input (Fixture *f, gconstpointer data)
 {
@@ -4030,6 +4068,7 @@ main (int argc, char *argv[])
   ADD ("/stream/laziness", test_laziness);
   ADD ("/stream/consumed-twice/combinator", test_consumed_twice_combinator);
   ADD ("/stream/consumed-twice/terminal", test_consumed_twice_terminal);
+  ADD ("/stream/consumed-twice/destroy-notify", test_consumed_twice_destroy_notify);
   ADD ("/stream/bad-input", test_bad_input);
   ADD ("/stream/from_values/copies", test_from_values_copies);
   ADD ("/stream/receiver-stream/basic", test_receiver_stream_basic);
