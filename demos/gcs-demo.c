@@ -20,7 +20,6 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include <glib.h>
