@@ -13,8 +13,9 @@
  *             ReceiverStream -> map -> filter -> fold
  * invoke:     g_main_context_invoke() per item, the same arithmetic in the
  *             callback (what GTK apps do today)
- * asyncqueue: a GAsyncQueue, bounded by the producers to 1024 items, and a
- *             custom GSource draining it, woken by g_main_context_wakeup()
+ * asyncqueue: a GAsyncQueue, bounded by the producers to 1024 items, and an
+ *             idle callback draining it, scheduled on each empty -> non-empty
+ *             transition
  *
  * Prints "items/s" on one line.
  */
@@ -189,67 +190,56 @@ run_invoke (void)
   return invoke_totals.sum;
 }
 
-/* GAsyncQueue + a custom source */
+/* GAsyncQueue + an idle source draining it */
 
 typedef struct
 {
-  GSource      source;
   GAsyncQueue *queue;
   GMutex       lock;       /* bounds the queue: producers wait on room */
   GCond        room;
   gint         length;
-  gint         armed;      /* atomic: the consumer may sleep */
+  gint         scheduled;  /* atomic: a drain is pending on the context */
   gint64       sum;
   gint64       received;
-} QueueSource;
+} QueueState;
 
 static gboolean
-queue_prepare (GSource *source, gint *timeout)
+queue_drain_cb (gpointer data)
 {
-  QueueSource *self = (QueueSource *) source;
-
-  *timeout = -1;
-  return g_async_queue_length (self->queue) > 0;
-}
-
-static gboolean
-queue_check (GSource *source)
-{
-  QueueSource *self = (QueueSource *) source;
-
-  return g_async_queue_length (self->queue) > 0;
-}
-
-static gboolean
-queue_dispatch (GSource *source, GSourceFunc callback, gpointer data)
-{
-  QueueSource *self = (QueueSource *) source;
+  QueueState *self = data;
   gpointer item;
   guint n = 0;
 
-  while (n < 1024 && (item = g_async_queue_try_pop (self->queue)) != NULL)
+  for (;;)
     {
-      gint64 x = (GPOINTER_TO_SIZE (item) - 1) * 2;
+      while ((item = g_async_queue_try_pop (self->queue)) != NULL)
+        {
+          gint64 x = (GPOINTER_TO_SIZE (item) - 1) * 2;
 
-      if (x % 3 == 0)
-        self->sum += x;
-      self->received++;
-      n++;
+          if (x % 3 == 0)
+            self->sum += x;
+          self->received++;
+          n++;
+        }
+      /* Unschedule, then look again: an item pushed meanwhile was pushed
+       * by a producer that saw the drain scheduled and did not add one. */
+      g_atomic_int_set (&self->scheduled, 0);
+      if (g_async_queue_length (self->queue) <= 0 ||
+          !g_atomic_int_compare_and_exchange (&self->scheduled, 0, 1))
+        break;
     }
   g_mutex_lock (&self->lock);
   self->length -= n;
   g_cond_broadcast (&self->room);
   g_mutex_unlock (&self->lock);
-  return G_SOURCE_CONTINUE;
+  return G_SOURCE_REMOVE;
 }
-
-static GSourceFuncs queue_funcs = { queue_prepare, queue_check, queue_dispatch, NULL };
 
 static gpointer
 queue_producer (gpointer data)
 {
   Range *r = data;
-  QueueSource *self = r->target;
+  QueueState *self = r->target;
 
   for (gint64 i = r->from; i < r->to; i++)
     {
@@ -260,7 +250,9 @@ queue_producer (gpointer data)
       g_mutex_unlock (&self->lock);
       /* +1: NULL can't be queued. */
       g_async_queue_push (self->queue, GSIZE_TO_POINTER (i + 1));
-      g_main_context_wakeup (NULL);
+      /* One idle drain per empty -> non-empty transition. */
+      if (g_atomic_int_compare_and_exchange (&self->scheduled, 0, 1))
+        g_main_context_invoke (NULL, queue_drain_cb, self);
     }
   return NULL;
 }
@@ -268,28 +260,26 @@ queue_producer (gpointer data)
 static gint64
 run_asyncqueue (void)
 {
-  GSource *source = g_source_new (&queue_funcs, sizeof (QueueSource));
-  QueueSource *self = (QueueSource *) source;
+  QueueState self = { 0 };
   Range ranges[64];
   GThread *threads[64];
-  gint64 sum;
 
-  self->queue = g_async_queue_new ();
-  g_mutex_init (&self->lock);
-  g_cond_init (&self->room);
-  g_source_attach (source, NULL);
-  split_ranges (ranges, self);
+  self.queue = g_async_queue_new ();
+  g_mutex_init (&self.lock);
+  g_cond_init (&self.room);
+  g_main_context_acquire (NULL);
+  split_ranges (ranges, &self);
   for (guint p = 0; p < n_producers; p++)
     threads[p] = g_thread_new ("producer", queue_producer, &ranges[p]);
-  while (self->received < n_items)
+  while (self.received < n_items)
     g_main_context_iteration (NULL, TRUE);
   for (guint p = 0; p < n_producers; p++)
     g_thread_join (threads[p]);
-  sum = self->sum;
-  g_source_destroy (source);
-  g_async_queue_unref (self->queue);
-  g_source_unref (source);
-  return sum;
+  g_main_context_release (NULL);
+  g_async_queue_unref (self.queue);
+  g_mutex_clear (&self.lock);
+  g_cond_clear (&self.room);
+  return self.sum;
 }
 
 int

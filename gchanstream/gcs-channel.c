@@ -68,8 +68,8 @@ struct _GcsChan
   guint           capacity;      /* 0: unbounded */
   GcsOverflow     overflow;
 
-  GMutex          lock;
-  GCond           cond;          /* blocked senders, a blocked receiver */
+  GcsMutex        lock;
+  GcsCond         cond;          /* blocked senders, a blocked receiver */
   GcsQueue        queue;
   GQueue          waiters;       /* SendWaiter, oldest first */
   guint           n_senders;     /* open sender handles */
@@ -79,11 +79,18 @@ struct _GcsChan
   GcsWaker       *rx_waker;      /* set while the consumer is parked */
   GMainContext   *rx_context;    /* the consuming context, once known */
 
+  gint            filled;        /* atomic hint: a push since the last take */
+
   /* Items taken by the consumer and not yet delivered, for the length
    * property only; kept off the cache line the senders write. */
   char            padding[64];
   gint            in_hand;       /* atomic, written by the consumer */
 };
+
+/* How long a consumer in the middle of a flow waits for the next item
+ * before it parks: parking costs a wakeup write and a poll() round trip,
+ * some microseconds, and a busy producer refills the queue sooner. */
+#define GCS_CHAN_SPIN_USEC 5
 
 #define GCS_QUEUE_BLOCK_SIZE 128
 
@@ -103,7 +110,7 @@ gcs_chan_new (GType       item_type,
   self->capacity = capacity;
   self->overflow = overflow;
   gcs_mutex_init (&self->lock);
-  g_cond_init (&self->cond);
+  gcs_cond_init (&self->cond);
   gcs_queue_init (&self->queue, block_size, max_free);
   g_queue_init (&self->waiters);
   self->n_senders = 1;
@@ -126,7 +133,7 @@ gcs_chan_unref (GcsChan *self)
   gcs_queue_clear (&self->queue);
   g_clear_pointer (&self->rx_waker, gcs_waker_unref);
   g_clear_pointer (&self->rx_context, g_main_context_unref);
-  g_cond_clear (&self->cond);
+  gcs_cond_clear (&self->cond);
   gcs_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -189,7 +196,7 @@ static inline GcsWaker *
 gcs_chan_steal_waker_locked (GcsChan *self)
 {
   if (G_UNLIKELY (self->rx_blocked))
-    g_cond_broadcast (&self->cond);
+    gcs_cond_broadcast (&self->cond);
   return g_steal_pointer (&self->rx_waker);
 }
 
@@ -286,6 +293,7 @@ gcs_chan_push_locked (GcsChan   *self,
     }
 
   gcs_queue_push (&self->queue, value);
+  __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
   *waker = gcs_chan_steal_waker_locked (self);
   return PUSH_QUEUED;
 }
@@ -305,7 +313,7 @@ gcs_chan_cancelled_cb (GCancellable *cancellable,
                        GcsChan      *self)
 {
   gcs_mutex_lock (&self->lock);
-  g_cond_broadcast (&self->cond);
+  gcs_cond_broadcast (&self->cond);
   gcs_mutex_unlock (&self->lock);
 }
 
@@ -523,7 +531,7 @@ gcs_chan_admit_waiters_locked (GcsChan *self)
         wake_blocked = TRUE;
     }
   if (wake_blocked)
-    g_cond_broadcast (&self->cond);
+    gcs_cond_broadcast (&self->cond);
   return g_slist_reverse (tasks);
 }
 
@@ -536,10 +544,34 @@ gcs_chan_init_batch (GcsChan  *self,
   gcs_queue_init (batch, self->queue.block_size, self->queue.max_free_blocks);
 }
 
+/* Waits up to GCS_CHAN_SPIN_USEC for a push, without the lock. */
+static void
+gcs_chan_spin_for_push (GcsChan *self)
+{
+  gint64 deadline = 0;
+
+  while (!__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
+    {
+      for (guint i = 0; i < 64; i++)
+        {
+#if defined(__x86_64__) || defined(__i386__)
+          __builtin_ia32_pause ();
+#endif
+        }
+      if (deadline == 0)
+        deadline = g_get_monotonic_time () + GCS_CHAN_SPIN_USEC;
+      else if (g_get_monotonic_time () >= deadline)
+        break;
+    }
+}
+
+/* @spin: the consumer is in the middle of a flow; wait a little for more
+ * before parking. */
 guint
 gcs_chan_take (GcsChan   *self,
                GcsQueue  *batch,
                gboolean   all,
+               gboolean   spin,
                GcsWaker  *waker,
                gboolean  *ended)
 {
@@ -550,6 +582,13 @@ gcs_chan_take (GcsChan   *self,
   g_assert (batch->length == 0);
   *ended = FALSE;
   gcs_mutex_lock (&self->lock);
+  if (spin && self->queue.length == 0 && !gcs_chan_ended_locked (self))
+    {
+      gcs_mutex_unlock (&self->lock);
+      gcs_chan_spin_for_push (self);
+      gcs_mutex_lock (&self->lock);
+    }
+  __atomic_store_n (&self->filled, 0, __ATOMIC_RELAXED);
   n = self->queue.length;
   if (n > 0)
     {
@@ -596,7 +635,7 @@ gcs_chan_take_blocking (GcsChan       *self,
   gulong handler = 0;
   guint n;
 
-  n = gcs_chan_take (self, batch, TRUE, NULL, ended);
+  n = gcs_chan_take (self, batch, TRUE, FALSE, NULL, ended);
   if (n > 0 || *ended)
     return n;
 
@@ -615,7 +654,7 @@ gcs_chan_take_blocking (GcsChan       *self,
     g_cancellable_disconnect (cancellable, handler);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return 0;
-  return gcs_chan_take (self, batch, TRUE, NULL, ended);
+  return gcs_chan_take (self, batch, TRUE, FALSE, NULL, ended);
 }
 
 /* A consumer that stops polling takes back its waker, so the channel does
@@ -674,7 +713,7 @@ gcs_chan_close_receiver (GcsChan  *self,
         wake_blocked = TRUE;
     }
   if (wake_blocked)
-    g_cond_broadcast (&self->cond);
+    gcs_cond_broadcast (&self->cond);
   if (discard)
     gcs_queue_steal (&self->queue, &discarded);
   waker = gcs_chan_steal_waker_locked (self);

@@ -44,6 +44,7 @@ struct _GcsReceiver
   GcsQueue  batch;          /* taken from the channel, not yet delivered */
   guint     ended : 1;
   guint     has_context : 1;
+  guint     flowing : 1;        /* the last take found items */
 };
 
 G_DEFINE_FINAL_TYPE (GcsReceiver, gcs_receiver, G_TYPE_OBJECT)
@@ -198,11 +199,15 @@ gcs_receiver_poll_full (GcsReceiver *self,
   if (self->ended)
     return GCS_POLL_DONE;
 
-  if (gcs_chan_take (self->chan, &self->batch, all, waker, &ended) > 0)
+  /* A consumer in the middle of a flow (not try_recv) waits a little for
+   * the next items rather than park at once. */
+  if (gcs_chan_take (self->chan, &self->batch, all, all && waker && self->flowing, waker, &ended) > 0)
     {
+      self->flowing = TRUE;
       gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
+  self->flowing = FALSE;
   self->ended = ended;
   return ended ? GCS_POLL_DONE : GCS_POLL_PENDING;
 }

@@ -26,6 +26,18 @@ gcs_stream_driver_finish (GcsStreamDriver *self,
 }
 
 static gboolean
+gcs_stream_driver_finish_if_cancelled (GcsStreamDriver *self,
+                                       GCancellable    *cancellable)
+{
+  GError *error = NULL;
+
+  if (cancellable == NULL || !g_cancellable_set_error_if_cancelled (cancellable, &error))
+    return FALSE;
+  gcs_stream_driver_finish (self, error);
+  return TRUE;
+}
+
+static gboolean
 gcs_stream_driver_dispatch (GSource     *source,
                             GSourceFunc  callback,
                             gpointer     user_data)
@@ -37,14 +49,8 @@ gcs_stream_driver_dispatch (GSource     *source,
 
   if (self->finished)
     return G_SOURCE_REMOVE;
-  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
-    {
-      GError *error = NULL;
-
-      g_cancellable_set_error_if_cancelled (cancellable, &error);
-      gcs_stream_driver_finish (self, error);
-      return G_SOURCE_REMOVE;
-    }
+  if (gcs_stream_driver_finish_if_cancelled (self, cancellable))
+    return G_SOURCE_REMOVE;
   if (self->paused)
     return G_SOURCE_CONTINUE;
 
@@ -59,6 +65,9 @@ gcs_stream_driver_dispatch (GSource     *source,
           gcs_driver_stay_ready (&self->driver);
           return G_SOURCE_CONTINUE;
         }
+      /* A callback may have cancelled the operation: stop at once. */
+      if (G_UNLIKELY (n > 0 && gcs_stream_driver_finish_if_cancelled (self, cancellable)))
+        return G_SOURCE_REMOVE;
 
       switch (gcs_upstream_poll (&self->up, waker, &item, &error))
         {

@@ -117,16 +117,11 @@ gcs_stream_flat_map (GcsStream      *self,
                      gpointer        user_data,
                      GDestroyNotify  destroy)
 {
-  GcsAdapter *adapter;
-
   g_return_val_if_fail (GCS_IS_STREAM (self), NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
-  adapter = gcs_adapter_new (&flat_map_ops, self, sizeof (FlatMap));
-  if (adapter == NULL)
-    return NULL;
-  gcs_adapter_set_callback (adapter, func, user_data, destroy);
-  return GCS_STREAM (adapter);
+  return (GcsStream *) gcs_adapter_new_with_callback (&flat_map_ops, self, sizeof (FlatMap),
+                                                      func, user_data, destroy);
 }
 
 /* flat_map_unordered */
@@ -138,6 +133,19 @@ typedef struct
   guint     next;     /* the inner polled first, in turn */
   gboolean  outer_done;
 } Unordered;
+
+/* Drops the inner streams that ended (cleared slots). */
+static void
+unordered_compact (Unordered *u)
+{
+  for (guint i = u->inners->len; i > 0; i--)
+    if (g_array_index (u->inners, GcsUpstream, i - 1).stream == NULL)
+      {
+        g_array_remove_index (u->inners, i - 1);
+        if (u->next >= i)
+          u->next--;
+      }
+}
 
 static GcsPoll
 unordered_poll (GcsAdapter  *self,
@@ -170,15 +178,22 @@ unordered_poll (GcsAdapter  *self,
           g_array_append_val (u->inners, inner);
         }
 
-      for (guint i = 0; i < u->inners->len; )
+      /* Poll every inner stream once, starting after the one that gave
+       * the last item. Each must be polled: one that is pending keeps
+       * the waker only if this poll registered it. */
+      for (guint i = 0, len = u->inners->len; i < len; i++)
         {
-          guint k = (u->next + i) % u->inners->len;
+          guint k = (u->next + i) % len;
           GcsUpstream *inner = &g_array_index (u->inners, GcsUpstream, k);
-          GcsPoll result = gcs_upstream_poll (inner, waker, item, error);
+          GcsPoll result;
 
+          if (inner->stream == NULL)
+            continue;
+          result = gcs_upstream_poll (inner, waker, item, error);
           if (result == GCS_POLL_READY)
             {
               u->next = k + 1;
+              unordered_compact (u);
               return GCS_POLL_READY;
             }
           if (result == GCS_POLL_ERROR)
@@ -186,12 +201,10 @@ unordered_poll (GcsAdapter  *self,
           if (result == GCS_POLL_DONE)
             {
               gcs_upstream_clear (inner);
-              g_array_remove_index (u->inners, k);
               room_made = TRUE;
-              continue;
             }
-          i++;
         }
+      unordered_compact (u);
 
       if (u->inners->len == 0 && u->outer_done)
         return GCS_POLL_DONE;
@@ -241,13 +254,13 @@ gcs_stream_flat_map_unordered (GcsStream      *self,
   g_return_val_if_fail (func != NULL, NULL);
   g_return_val_if_fail (limit >= 1, NULL);
 
-  adapter = gcs_adapter_new (&unordered_ops, self, sizeof (Unordered));
+  adapter = gcs_adapter_new_with_callback (&unordered_ops, self, sizeof (Unordered),
+                                           func, user_data, destroy);
   if (adapter == NULL)
     return NULL;
   u = adapter->state;
   u->inners = g_array_new (FALSE, FALSE, sizeof (GcsUpstream));
   u->limit = limit;
-  gcs_adapter_set_callback (adapter, func, user_data, destroy);
   return GCS_STREAM (adapter);
 }
 
@@ -413,14 +426,8 @@ gcs_stream_catch_error (GcsStream      *self,
                         gpointer        user_data,
                         GDestroyNotify  destroy)
 {
-  GcsAdapter *adapter;
-
   g_return_val_if_fail (GCS_IS_STREAM (self), NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
-  adapter = gcs_adapter_new (&catch_ops, self, 0);
-  if (adapter == NULL)
-    return NULL;
-  gcs_adapter_set_callback (adapter, func, user_data, destroy);
-  return GCS_STREAM (adapter);
+  return (GcsStream *) gcs_adapter_new_with_callback (&catch_ops, self, 0, func, user_data, destroy);
 }

@@ -21,12 +21,7 @@ callback_adapter_new (const GcsAdapterOps *ops,
                       gpointer             user_data,
                       GDestroyNotify       destroy)
 {
-  GcsAdapter *adapter = gcs_adapter_new (ops, upstream, 0);
-
-  if (adapter == NULL)
-    return NULL;
-  gcs_adapter_set_callback (adapter, func, user_data, destroy);
-  return GCS_STREAM (adapter);
+  return (GcsStream *) gcs_adapter_new_with_callback (ops, upstream, 0, func, user_data, destroy);
 }
 
 /* map */

@@ -86,10 +86,12 @@ GType       gcs_adapter_get_type (void) G_GNUC_CONST;
 GcsAdapter *gcs_adapter_new (const GcsAdapterOps *ops,
                              GcsStream           *upstream,
                              gsize                state_size);
-void        gcs_adapter_set_callback (GcsAdapter     *self,
-                                      gpointer        func,
-                                      gpointer        data,
-                                      GDestroyNotify  destroy);
+GcsAdapter *gcs_adapter_new_with_callback (const GcsAdapterOps *ops,
+                                           GcsStream           *upstream,
+                                           gsize                state_size,
+                                           gpointer             func,
+                                           gpointer             data,
+                                           GDestroyNotify       destroy);
 
 /* Values */
 gboolean gcs_value_equal         (const GValue *a,

@@ -27,8 +27,10 @@ take_poll (GcsAdapter  *self,
   if (count->n == 0)
     return GCS_POLL_DONE;
   result = gcs_upstream_poll (&self->up, waker, item, error);
-  if (result == GCS_POLL_READY)
-    count->n--;
+  /* Let upstream go with the n-th item: a channel behind it closes now,
+   * not when the consumer polls again. */
+  if (result == GCS_POLL_READY && --count->n == 0)
+    gcs_upstream_clear (&self->up);
   return result;
 }
 
@@ -226,12 +228,11 @@ gcs_stream_scan (GcsStream      *self,
   g_return_val_if_fail (GCS_IS_VALUE (init), NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
-  adapter = gcs_adapter_new (&scan_ops, self, sizeof (Last));
+  adapter = gcs_adapter_new_with_callback (&scan_ops, self, sizeof (Last), func, user_data, destroy);
   if (adapter == NULL)
     return NULL;
   acc = adapter->state;
   gcs_value_copy_new (init, &acc->last);
-  gcs_adapter_set_callback (adapter, func, user_data, destroy);
   return GCS_STREAM (adapter);
 }
 
@@ -239,9 +240,10 @@ gcs_stream_scan (GcsStream      *self,
 
 typedef struct
 {
-  guint   size;
-  guint   n;
-  GValue *items;
+  guint    size;
+  guint    n;
+  GValue  *items;
+  gboolean upstream_done;
 } Chunk;
 
 static GcsPoll
@@ -252,21 +254,28 @@ chunks_poll (GcsAdapter  *self,
 {
   Chunk *chunk = self->state;
 
-  for (;;)
+  while (!chunk->upstream_done)
     {
       GcsPoll result = gcs_upstream_poll (&self->up, waker, &chunk->items[chunk->n], error);
 
-      if (result == GCS_POLL_READY && ++chunk->n < chunk->size)
-        continue;
-      /* A full chunk, or the last partial one at the end. */
-      if ((result == GCS_POLL_READY || result == GCS_POLL_DONE) && chunk->n > 0)
+      if (result == GCS_POLL_READY)
         {
-          gcs_value_take_sequence (item, chunk->items, chunk->n);
-          chunk->n = 0;
-          return GCS_POLL_READY;
+          if (++chunk->n < chunk->size)
+            continue;
+          break;
         }
-      return result;
+      if (result != GCS_POLL_DONE)
+        return result;
+      /* Never poll an ended upstream again; the last chunk may be short. */
+      chunk->upstream_done = TRUE;
+      gcs_upstream_clear (&self->up);
     }
+
+  if (chunk->n == 0)
+    return GCS_POLL_DONE;
+  gcs_value_take_sequence (item, chunk->items, chunk->n);
+  chunk->n = 0;
+  return GCS_POLL_READY;
 }
 
 static void

@@ -28,6 +28,8 @@ terminal_task_new (GcsStream           *self,
   return task;
 }
 
+/* @init_data starts with the user's GcsCallback when @has_callback: it is
+ * freed if the stream refuses a second consumer. */
 static void
 terminal_start (GcsStream                *self,
                 gboolean                  borrow,
@@ -35,12 +37,15 @@ terminal_start (GcsStream                *self,
                 GTask                    *task,
                 gsize                     data_size,
                 void                    (*init) (GcsStreamDriver *driver, gpointer init_data),
-                gpointer                  init_data)
+                gpointer                  init_data,
+                gboolean                  has_callback)
 {
   GcsStreamDriver *driver = gcs_stream_driver_new (self, borrow, ops, task, data_size);
 
   if (driver == NULL)
     {
+      if (has_callback)
+        gcs_callback_clear (init_data);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_BUSY,
                                "The stream is already consumed");
       return;
@@ -172,7 +177,7 @@ gcs_stream_next_async (GcsStream           *self,
   task = terminal_task_new (self, cancellable, callback, user_data,
                             gcs_stream_next_async, "[gchanstream] next");
   g_object_set_data (G_OBJECT (self), "gcs-next-pending", GINT_TO_POINTER (TRUE));
-  terminal_start (self, TRUE, &next_ops, task, sizeof (NextData), NULL, NULL);
+  terminal_start (self, TRUE, &next_ops, task, sizeof (NextData), NULL, NULL, FALSE);
 }
 
 /**
@@ -277,7 +282,7 @@ gcs_stream_for_each_async (GcsStream           *self,
 
   task = terminal_task_new (self, cancellable, callback, user_data,
                             gcs_stream_for_each_async, "[gchanstream] for_each");
-  terminal_start (self, FALSE, &for_each_ops, task, sizeof (ForEachData), set_callback, &cb);
+  terminal_start (self, FALSE, &for_each_ops, task, sizeof (ForEachData), set_callback, &cb, TRUE);
 }
 
 /**
@@ -375,7 +380,7 @@ gcs_stream_collect_async (GcsStream           *self,
 
   task = terminal_task_new (self, cancellable, callback, user_data,
                             gcs_stream_collect_async, "[gchanstream] collect");
-  terminal_start (self, FALSE, &collect_ops, task, sizeof (CollectData), collect_init, NULL);
+  terminal_start (self, FALSE, &collect_ops, task, sizeof (CollectData), collect_init, NULL, FALSE);
 }
 
 /**
@@ -504,7 +509,7 @@ gcs_stream_fold_async (GcsStream           *self,
 
   task = terminal_task_new (self, cancellable, callback, user_data,
                             gcs_stream_fold_async, "[gchanstream] fold");
-  terminal_start (self, FALSE, &fold_ops, task, sizeof (FoldData), fold_init, &fold);
+  terminal_start (self, FALSE, &fold_ops, task, sizeof (FoldData), fold_init, &fold, TRUE);
 }
 
 /**
@@ -581,7 +586,7 @@ gcs_stream_count_async (GcsStream           *self,
 
   task = terminal_task_new (self, cancellable, callback, user_data,
                             gcs_stream_count_async, "[gchanstream] count");
-  terminal_start (self, FALSE, &count_ops, task, sizeof (CountData), NULL, NULL);
+  terminal_start (self, FALSE, &count_ops, task, sizeof (CountData), NULL, NULL, FALSE);
 }
 
 /**
@@ -744,7 +749,7 @@ gcs_stream_forward_async (GcsStream           *self,
 
   task = terminal_task_new (self, cancellable, callback, user_data,
                             gcs_stream_forward_async, "[gchanstream] forward");
-  terminal_start (self, FALSE, &forward_ops, task, sizeof (ForwardData), forward_init, sink);
+  terminal_start (self, FALSE, &forward_ops, task, sizeof (ForwardData), forward_init, sink, FALSE);
 }
 
 /**

@@ -202,7 +202,9 @@ gcs_adapter_stream_init (GcsStreamInterface *iface)
 static GcsPollFunc
 gcs_upstream_poll_func (GcsStream *stream)
 {
-  if (G_OBJECT_TYPE (stream) == gcs_adapter_get_type ())
+  /* An adapter already ended (by next) must stay ended: through the
+   * fused poll_next. */
+  if (G_OBJECT_TYPE (stream) == gcs_adapter_get_type () && !((GcsAdapter *) stream)->ended)
     return (GcsPollFunc) ((GcsAdapter *) stream)->ops->poll;
   return GCS_STREAM_GET_IFACE (stream)->poll_next;
 }
@@ -245,13 +247,26 @@ gcs_adapter_new (const GcsAdapterOps *ops,
   return self;
 }
 
-void
-gcs_adapter_set_callback (GcsAdapter     *self,
-                          gpointer        func,
-                          gpointer        data,
-                          GDestroyNotify  destroy)
+/* The same with the user's callback. When the adapter is refused, the
+ * user's data is freed all the same: the caller handed it over. */
+GcsAdapter *
+gcs_adapter_new_with_callback (const GcsAdapterOps *ops,
+                               GcsStream           *upstream,
+                               gsize                state_size,
+                               gpointer             func,
+                               gpointer             data,
+                               GDestroyNotify       destroy)
 {
+  GcsAdapter *self = gcs_adapter_new (ops, upstream, state_size);
+
+  if (self == NULL)
+    {
+      if (destroy != NULL)
+        destroy (data);
+      return NULL;
+    }
   self->cb.func = func;
   self->cb.data = data;
   self->cb.destroy = destroy;
+  return self;
 }
