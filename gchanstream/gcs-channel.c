@@ -63,7 +63,7 @@ typedef struct
 
 struct _GcsChan
 {
-  gatomicrefcount ref_count;
+  gint            ref_count;
   GType           item_type;
   guint           capacity;      /* 0: unbounded */
   GcsOverflow     overflow;
@@ -105,7 +105,7 @@ gcs_chan_new (GType       item_type,
    * steady flow allocates nothing; an unbounded one keeps a spare. */
   guint max_free = capacity ? capacity / block_size + 2 : 1;
 
-  g_atomic_ref_count_init (&self->ref_count);
+  gcs_ref_init (&self->ref_count);
   self->item_type = item_type;
   self->capacity = capacity;
   self->overflow = overflow;
@@ -120,14 +120,14 @@ gcs_chan_new (GType       item_type,
 GcsChan *
 gcs_chan_ref (GcsChan *self)
 {
-  g_atomic_ref_count_inc (&self->ref_count);
+  gcs_ref_inc (&self->ref_count);
   return self;
 }
 
 void
 gcs_chan_unref (GcsChan *self)
 {
-  if (!g_atomic_ref_count_dec (&self->ref_count))
+  if (!gcs_ref_dec (&self->ref_count))
     return;
   g_assert (self->waiters.length == 0);
   gcs_queue_clear (&self->queue);

@@ -74,3 +74,25 @@ gcs_cond_broadcast (GcsCond *c)
 {
   pthread_cond_broadcast (c);
 }
+
+/* Reference counts. GLib's g_atomic_ref_count_*() are functions in an
+ * uninstrumented library, so TSan would not see the ordering that makes
+ * the last unref safe; these are the same operations, visible to it. */
+static inline void
+gcs_ref_init (gint *ref_count)
+{
+  __atomic_store_n (ref_count, 1, __ATOMIC_RELAXED);
+}
+
+static inline void
+gcs_ref_inc (gint *ref_count)
+{
+  __atomic_fetch_add (ref_count, 1, __ATOMIC_RELAXED);
+}
+
+/* TRUE when this was the last reference. */
+static inline gboolean
+gcs_ref_dec (gint *ref_count)
+{
+  return __atomic_fetch_sub (ref_count, 1, __ATOMIC_ACQ_REL) == 1;
+}

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 struct _GcsWaker
 {
-  gatomicrefcount  ref_count;
+  gint             ref_count;   /* gcs_ref_*() */
   gint             woken;     /* atomic */
   GMainContext    *context;   /* set before the waker is first handed out */
 };

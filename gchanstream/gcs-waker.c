@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "gcs-lock-private.h"
 #include "gcs-waker-private.h"
 
 /**
@@ -22,7 +23,7 @@ gcs_waker_new (void)
 {
   GcsWaker *self = g_new0 (GcsWaker, 1);
 
-  g_atomic_ref_count_init (&self->ref_count);
+  gcs_ref_init (&self->ref_count);
   /* A new driver polls once before anything can wake it. */
   self->woken = 1;
   return self;
@@ -37,7 +38,7 @@ gcs_waker_new (void)
 GcsWaker *
 gcs_waker_ref (GcsWaker *self)
 {
-  g_atomic_ref_count_inc (&self->ref_count);
+  gcs_ref_inc (&self->ref_count);
   return self;
 }
 
@@ -50,7 +51,7 @@ gcs_waker_ref (GcsWaker *self)
 void
 gcs_waker_unref (GcsWaker *self)
 {
-  if (g_atomic_ref_count_dec (&self->ref_count))
+  if (gcs_ref_dec (&self->ref_count))
     {
       g_clear_pointer (&self->context, g_main_context_unref);
       g_free (self);
