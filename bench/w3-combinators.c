@@ -118,11 +118,12 @@ int
 main (int   argc,
       char *argv[])
 {
+  gboolean raw = argc > 1 && g_str_equal (argv[1], "--raw");
   gint64 expected, total;
   double base, five, five_in_place, plain0, plain5;
 
-  if (argc > 1)
-    n_items = g_ascii_strtoll (argv[1], NULL, 10);
+  if (argc > 1 + raw)
+    n_items = g_ascii_strtoll (argv[1 + raw], NULL, 10);
   expected = n_items * (n_items - 1) / 2 + N_STAGES * n_items;
 
   base = run_stream (0, FALSE, &total);
@@ -135,6 +136,13 @@ main (int   argc,
   plain5 = run_plain (N_STAGES, &total);
   g_assert_cmpint (total, ==, expected);
 
+  if (raw)
+    {
+      /* For bench/run: ns/item of source->fold, 5 map, 5 map_in_place,
+       * and of the plain loops with 0 and 5 stages. */
+      printf ("%.3f %.3f %.3f %.3f %.3f\n", base, five, five_in_place, plain0, plain5);
+      return 0;
+    }
   printf ("W3 %" G_GINT64_FORMAT " items\n", n_items);
   printf ("  gchanstream source -> fold           %6.2f ns/item\n", base);
   printf ("  gchanstream source -> 5 map -> fold  %6.2f ns/item  (%.2f M items/s)\n", five, 1000.0 / five);

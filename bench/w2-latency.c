@@ -1,0 +1,215 @@
+/* w2-latency.c: W2 of DESIGN.md
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One producer thread sends 20,000 items about 50 us apart, each carrying
+ * its monotonic send time in ns; the consumer's callback on the main
+ * context records now - then. Prints "p50 p99" in microseconds.
+ *
+ *   w2-latency gcs|asyncqueue|invoke [N]
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gchanstream/gchanstream.h>
+
+#define GAP_NS 50000
+
+static guint n_items = 20000;
+static gint64 *latencies;
+static guint n_received;
+
+static gint64
+now_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (gint64) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+record (gint64 sent)
+{
+  latencies[n_received++] = now_ns () - sent;
+}
+
+/* Busy-waits to the next slot: sleeping is far coarser than 50 us. */
+static void
+pace (gint64 *next)
+{
+  while (now_ns () < *next)
+    ;
+  *next += GAP_NS;
+}
+
+/* gchanstream: a bounded channel, delivered by gcs_receiver_attach() */
+
+static gboolean
+gcs_item_cb (GcsReceiver *rx, const GValue *value, gpointer data)
+{
+  if (value != NULL)
+    record (g_value_get_int64 (value));
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+gcs_producer (gpointer data)
+{
+  GcsSender *tx = data;
+  GValue value = G_VALUE_INIT;
+  gint64 next = now_ns ();
+
+  g_value_init (&value, G_TYPE_INT64);
+  for (guint i = 0; i < n_items; i++)
+    {
+      pace (&next);
+      g_value_set_int64 (&value, now_ns ());
+      gcs_sender_send_blocking (tx, &value, NULL, NULL);
+    }
+  g_object_unref (tx);
+  return NULL;
+}
+
+static void
+run_gcs (void)
+{
+  GcsSender *tx;
+  g_autoptr(GcsReceiver) rx = NULL;
+  GThread *thread;
+
+  gcs_channel_new (G_TYPE_INT64, 1024, &tx, &rx);
+  gcs_receiver_attach (rx, NULL, gcs_item_cb, NULL, NULL);
+  thread = g_thread_new ("producer", gcs_producer, tx);
+  while (n_received < n_items)
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+}
+
+/* GAsyncQueue + an idle drain per empty -> non-empty transition */
+
+static GAsyncQueue *queue;
+static gint scheduled;
+
+static gboolean
+queue_drain_cb (gpointer data)
+{
+  gpointer item;
+
+  for (;;)
+    {
+      while ((item = g_async_queue_try_pop (queue)) != NULL)
+        {
+          record (*(gint64 *) item);
+          g_free (item);
+        }
+      g_atomic_int_set (&scheduled, 0);
+      if (g_async_queue_length (queue) <= 0 || !g_atomic_int_compare_and_exchange (&scheduled, 0, 1))
+        return G_SOURCE_REMOVE;
+    }
+}
+
+static gpointer
+queue_producer (gpointer data)
+{
+  gint64 next = now_ns ();
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      pace (&next);
+      g_async_queue_push (queue, g_memdup2 (&(gint64) { now_ns () }, sizeof (gint64)));
+      if (g_atomic_int_compare_and_exchange (&scheduled, 0, 1))
+        g_main_context_invoke (NULL, queue_drain_cb, NULL);
+    }
+  return NULL;
+}
+
+static void
+run_asyncqueue (void)
+{
+  GThread *thread;
+
+  queue = g_async_queue_new ();
+  g_main_context_acquire (NULL);
+  thread = g_thread_new ("producer", queue_producer, NULL);
+  while (n_received < n_items)
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  g_main_context_release (NULL);
+  g_async_queue_unref (queue);
+}
+
+/* g_main_context_invoke per item */
+
+static gboolean
+invoke_item_cb (gpointer data)
+{
+  record (*(gint64 *) data);
+  g_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+invoke_producer (gpointer data)
+{
+  gint64 next = now_ns ();
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      pace (&next);
+      g_main_context_invoke (NULL, invoke_item_cb, g_memdup2 (&(gint64) { now_ns () }, sizeof (gint64)));
+    }
+  return NULL;
+}
+
+static void
+run_invoke (void)
+{
+  GThread *thread;
+
+  g_main_context_acquire (NULL);
+  thread = g_thread_new ("producer", invoke_producer, NULL);
+  while (n_received < n_items)
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  g_main_context_release (NULL);
+}
+
+static int
+compare_gint64 (const void *a, const void *b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *impl = argc > 1 ? argv[1] : "gcs";
+
+  if (argc > 2)
+    n_items = MAX (atoi (argv[2]), 100);
+  latencies = g_new0 (gint64, n_items);
+
+  if (strcmp (impl, "gcs") == 0)
+    run_gcs ();
+  else if (strcmp (impl, "asyncqueue") == 0)
+    run_asyncqueue ();
+  else if (strcmp (impl, "invoke") == 0)
+    run_invoke ();
+  else
+    {
+      fprintf (stderr, "usage: %s gcs|asyncqueue|invoke [N]\n", argv[0]);
+      return 2;
+    }
+
+  qsort (latencies, n_items, sizeof (gint64), compare_gint64);
+  printf ("%.2f %.2f\n", latencies[n_items / 2] / 1000.0, latencies[n_items * 99 / 100] / 1000.0);
+  g_free (latencies);
+  return 0;
+}
