@@ -11,6 +11,9 @@
  * SECTION:gcs-error
  * @title: Errors
  * @short_description: the error domain of channels and streams
+ *
+ * Channels and streams fail with errors of the %GCS_CHANNEL_ERROR domain,
+ * and with %G_IO_ERROR_CANCELLED when a #GCancellable was cancelled.
  */
 
 /**

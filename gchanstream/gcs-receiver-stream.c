@@ -169,6 +169,8 @@ gcs_receiver_stream_new (GcsReceiver *receiver)
  * gcs_receiver_stream_get_receiver:
  * @self: a #GcsReceiverStream
  *
+ * Gets the receiver the stream takes its items from.
+ *
  * Returns: (transfer none): the #GcsReceiverStream:receiver
  */
 GcsReceiver *

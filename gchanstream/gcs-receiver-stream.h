@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_RECEIVER_STREAM:
+ *
+ * The #GType of #GcsReceiverStream.
+ */
 #define GCS_TYPE_RECEIVER_STREAM (gcs_receiver_stream_get_type ())
 
 GCS_AVAILABLE_IN_ALL

@@ -681,6 +681,8 @@ gcs_receiver_close (GcsReceiver *self)
  * gcs_receiver_get_item_type:
  * @self: a #GcsReceiver
  *
+ * Gets the #GcsReceiver:item-type property.
+ *
  * Returns: the #GcsReceiver:item-type
  */
 GType
@@ -694,6 +696,8 @@ gcs_receiver_get_item_type (GcsReceiver *self)
 /**
  * gcs_receiver_get_capacity:
  * @self: a #GcsReceiver
+ *
+ * Gets the #GcsReceiver:capacity property.
  *
  * Returns: the #GcsReceiver:capacity, 0 for an unbounded channel
  */
@@ -709,6 +713,8 @@ gcs_receiver_get_capacity (GcsReceiver *self)
  * gcs_receiver_get_length:
  * @self: a #GcsReceiver
  *
+ * Gets the #GcsReceiver:length property.
+ *
  * Returns: the #GcsReceiver:length, how many items are queued now
  */
 guint
@@ -722,6 +728,8 @@ gcs_receiver_get_length (GcsReceiver *self)
 /**
  * gcs_receiver_get_dropped:
  * @self: a #GcsReceiver
+ *
+ * Gets the #GcsReceiver:dropped property.
  *
  * Returns: the #GcsReceiver:dropped count
  */

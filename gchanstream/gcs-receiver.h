@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_RECEIVER:
+ *
+ * The #GType of #GcsReceiver.
+ */
 #define GCS_TYPE_RECEIVER (gcs_receiver_get_type ())
 
 GCS_AVAILABLE_IN_ALL

@@ -380,6 +380,8 @@ gcs_sender_is_closed (GcsSender *self)
  * gcs_sender_get_item_type:
  * @self: a #GcsSender
  *
+ * Gets the #GcsSender:item-type property.
+ *
  * Returns: the #GcsSender:item-type
  */
 GType
@@ -394,6 +396,8 @@ gcs_sender_get_item_type (GcsSender *self)
  * gcs_sender_get_capacity:
  * @self: a #GcsSender
  *
+ * Gets the #GcsSender:capacity property.
+ *
  * Returns: the #GcsSender:capacity, 0 for an unbounded channel
  */
 guint
@@ -407,6 +411,8 @@ gcs_sender_get_capacity (GcsSender *self)
 /**
  * gcs_sender_get_length:
  * @self: a #GcsSender
+ *
+ * Gets the #GcsSender:length property.
  *
  * Returns: the #GcsSender:length, how many items are queued now
  */

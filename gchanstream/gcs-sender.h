@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_SENDER:
+ *
+ * The #GType of #GcsSender.
+ */
 #define GCS_TYPE_SENDER (gcs_sender_get_type ())
 
 GCS_AVAILABLE_IN_ALL

@@ -17,6 +17,12 @@
  * waiting for each send to complete, then closes it. #GcsSender is a sink.
  */
 
+/**
+ * GcsSink:
+ *
+ * Something that takes items asynchronously: see #GcsSinkInterface.
+ */
+
 G_DEFINE_INTERFACE (GcsSink, gcs_sink, G_TYPE_OBJECT)
 
 static void

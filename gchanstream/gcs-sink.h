@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_SINK:
+ *
+ * The #GType of the #GcsSink interface.
+ */
 #define GCS_TYPE_SINK (gcs_sink_get_type ())
 
 GCS_AVAILABLE_IN_ALL

@@ -37,6 +37,12 @@
  * at the consumer.
  */
 
+/**
+ * GcsStream:
+ *
+ * A sequence of items consumed by polling: see #GcsStreamInterface.
+ */
+
 G_DEFINE_INTERFACE (GcsStream, gcs_stream, G_TYPE_OBJECT)
 
 static GQuark consumed_quark;

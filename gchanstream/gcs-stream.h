@@ -17,6 +17,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_STREAM:
+ *
+ * The #GType of the #GcsStream interface.
+ */
 #define GCS_TYPE_STREAM (gcs_stream_get_type ())
 
 GCS_AVAILABLE_IN_ALL
@@ -98,6 +103,8 @@ typedef void (*GcsUpdateFunc) (GValue        *item,
  * @user_data: the data given with the function
  * @error: set it to fail: the stream ends with this error
  *
+ * Decides about an item: for gcs_stream_filter(), gcs_stream_take_while() and gcs_stream_skip_while().
+ *
  * Returns: whether @item passes
  */
 typedef gboolean (*GcsPredicateFunc) (const GValue  *item,
@@ -139,6 +146,8 @@ typedef void (*GcsFoldFunc) (const GValue  *accumulator,
  * @user_data: the data given with the function
  * @error: set it to fail: the stream ends with this error
  *
+ * Makes a stream of an item, for gcs_stream_flat_map() and gcs_stream_flat_map_unordered().
+ *
  * Returns: (transfer full) (nullable): a stream for the item; %NULL with
  *   @error set to fail
  */
@@ -151,6 +160,8 @@ typedef GcsStream *(*GcsFlatMapFunc) (const GValue  *item,
  * @error: the error the stream failed with
  * @user_data: the data given with the function
  * @new_error: set it to fail with another error
+ *
+ * Turns a stream's error into a stream to go on with, for gcs_stream_catch_error().
  *
  * Returns: (transfer full) (nullable): a stream to go on with; %NULL with
  *   @new_error set to fail

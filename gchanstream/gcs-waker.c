@@ -33,7 +33,9 @@ gcs_waker_new (void)
  * gcs_waker_ref:
  * @self: a #GcsWaker
  *
- * Returns: (transfer full): @self, with one more reference
+ * Takes a reference, to wake the waker later.
+ *
+ * Returns: (transfer full): @self
  */
 GcsWaker *
 gcs_waker_ref (GcsWaker *self)
