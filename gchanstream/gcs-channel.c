@@ -90,7 +90,9 @@ struct _GcsChan
 /* How long a consumer in the middle of a flow waits for the next item
  * before it parks: parking costs a wakeup write and a poll() round trip,
  * some microseconds, and a busy producer refills the queue sooner. */
+#ifndef GCS_CHAN_SPIN_USEC
 #define GCS_CHAN_SPIN_USEC 5
+#endif
 
 #define GCS_QUEUE_BLOCK_SIZE 128
 

@@ -74,10 +74,12 @@ gcs_stream_map (GcsStream      *self,
   return callback_adapter_new (&map_ops, self, func, user_data, destroy);
 }
 
-/* map_in_place */
+/* map_in_place and inspect: the callback gets the item itself, to change
+ * it in place (GcsUpdateFunc) or to look at it (GcsVisitFunc): the same
+ * call. */
 
 static GcsPoll
-map_in_place_poll (GcsAdapter  *self,
+call_on_item_poll (GcsAdapter  *self,
                    GcsWaker    *waker,
                    GValue      *item,
                    GError     **error)
@@ -96,7 +98,7 @@ map_in_place_poll (GcsAdapter  *self,
   return GCS_POLL_ERROR;
 }
 
-static const GcsAdapterOps map_in_place_ops = { "map_in_place", map_in_place_poll, NULL };
+static const GcsAdapterOps map_in_place_ops = { "map_in_place", call_on_item_poll, NULL };
 
 /**
  * gcs_stream_map_in_place: (skip)
@@ -246,27 +248,7 @@ gcs_stream_filter_map (GcsStream      *self,
 
 /* inspect */
 
-static GcsPoll
-inspect_poll (GcsAdapter  *self,
-              GcsWaker    *waker,
-              GValue      *item,
-              GError     **error)
-{
-  GError *local_error = NULL;
-  GcsPoll result = gcs_upstream_poll (&self->up, waker, item, error);
-
-  if (result != GCS_POLL_READY)
-    return result;
-
-  ((GcsVisitFunc) self->cb.func) (item, self->cb.data, &local_error);
-  if (local_error == NULL)
-    return GCS_POLL_READY;
-  gcs_value_clear (item);
-  g_propagate_error (error, local_error);
-  return GCS_POLL_ERROR;
-}
-
-static const GcsAdapterOps inspect_ops = { "inspect", inspect_poll, NULL };
+static const GcsAdapterOps inspect_ops = { "inspect", call_on_item_poll, NULL };
 
 /**
  * gcs_stream_inspect:
