@@ -397,6 +397,9 @@ send_waiter_free (gpointer data)
 {
   SendWaiter *waiter = data;
 
+  /* Completed on the consumer's thread, freed on the task's. */
+  gcs_tsan_acquire (waiter);
+
   if (gcs_value_is_set (&waiter->value))
     gcs_value_clear (&waiter->value);
   g_clear_pointer (&waiter->cancel_source, g_source_unref);
@@ -437,10 +440,13 @@ complete_waiters (GSList *tasks)
     {
       GTask *task = l->data;
       SendWaiter *waiter = g_task_get_task_data (task);
+      gboolean admitted = waiter->state == WAITER_ADMITTED;
 
       if (waiter->cancel_source != NULL)
         g_source_destroy (waiter->cancel_source);
-      if (waiter->state == WAITER_ADMITTED)
+      /* Past this point the task's thread may free the waiter. */
+      gcs_tsan_release (waiter);
+      if (admitted)
         g_task_return_boolean (task, TRUE);
       else
         g_task_return_new_error (task, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,

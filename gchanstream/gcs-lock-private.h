@@ -16,6 +16,26 @@
 #include <pthread.h>
 #include <glib.h>
 
+#if defined(__SANITIZE_THREAD__)
+# define GCS_TSAN 1
+#elif defined(__has_feature)
+# if __has_feature(thread_sanitizer)
+#  define GCS_TSAN 1
+# endif
+#endif
+
+/* A hand-off to another thread through GLib (a GTask returned to its
+ * context): real ordering TSan cannot see inside uninstrumented GLib. */
+#ifdef GCS_TSAN
+void __tsan_acquire (void *addr);
+void __tsan_release (void *addr);
+# define gcs_tsan_release(addr) __tsan_release (addr)
+# define gcs_tsan_acquire(addr) __tsan_acquire (addr)
+#else
+# define gcs_tsan_release(addr) ((void) 0)
+# define gcs_tsan_acquire(addr) ((void) 0)
+#endif
+
 typedef pthread_mutex_t GcsMutex;
 typedef pthread_cond_t  GcsCond;
 

@@ -289,6 +289,10 @@ gcs_sender_send_async (GcsSender           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gcs_sender_send_async);
   g_task_set_name (task, "[gchanstream] send");
+  /* A send admitted into the channel succeeded, even if the cancellable
+   * fires before the callback runs: only a send that queued nothing
+   * reports G_IO_ERROR_CANCELLED. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (!gcs_sender_check_open (self, &error))
     g_task_return_error (task, error);
