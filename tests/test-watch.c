@@ -501,19 +501,28 @@ test_threads (Fixture *f, gconstpointer data)
 
 /* GcsWatchStream */
 
-static const GValue *
+/* next_async, waited for: the item as text, or NULL at the end. */
+static char *
 next_wait (GcsStream  *stream,
            GError    **error)
 {
   Wait wait = { NULL };
   g_autoptr(GAsyncResult) result = NULL;
+  const GValue *item;
 
   gcs_stream_next_async (stream, NULL, wait_cb, &wait);
   result = wait_for (&wait);
-  /* The value is owned by the result: keep it alive with the stream. */
-  g_object_set_data_full (G_OBJECT (stream), "last-result", g_object_ref (result), g_object_unref);
-  return gcs_stream_next_finish (stream, result, error);
+  item = gcs_stream_next_finish (stream, result, error);
+  return item ? format_value (item) : NULL;
 }
+
+#define assert_next(stream, expected)                         \
+  G_STMT_START {                                              \
+    g_autoptr(GError) _error = NULL;                          \
+    g_autofree char *_got = next_wait ((stream), &_error);    \
+    g_assert_no_error (_error);                               \
+    g_assert_cmpstr (_got, ==, (expected));                   \
+  } G_STMT_END
 
 static void
 test_stream (Fixture *f, gconstpointer data)
@@ -521,7 +530,6 @@ test_stream (Fixture *f, gconstpointer data)
   g_autoptr(GcsWatchSender) tx = NULL;
   g_autoptr(GcsWatchReceiver) rx = NULL;
   g_autoptr(GcsStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
   GcsWatchReceiver *prop_rx = NULL;
   SendRange r;
   GThread *thread;
@@ -535,25 +543,22 @@ test_stream (Fixture *f, gconstpointer data)
   g_object_unref (prop_rx);
 
   /* The current value first, although it counts as seen. */
-  g_assert_cmpint (get_int (next_wait (stream, &error)), ==, 1);
-  g_assert_no_error (error);
+  assert_next (stream, "1");
   /* Then each change: a waiting next is woken by a send from a thread. */
   r = (SendRange) { .tx = tx, .from = 2, .to = 2, .delay_ms = 20 };
   thread = g_thread_new ("sender", send_range_thread, &r);
-  g_assert_cmpint (get_int (next_wait (stream, &error)), ==, 2);
+  assert_next (stream, "2");
   g_thread_join (thread);
   /* A slow consumer sees only the latest. */
   g_assert_true (send_int (tx, 3, NULL));
   g_assert_true (send_int (tx, 4, NULL));
-  g_assert_cmpint (get_int (next_wait (stream, &error)), ==, 4);
+  assert_next (stream, "4");
   /* An unseen value when the sender goes is delivered, then the end. */
   g_assert_true (send_int (tx, 5, NULL));
   g_clear_object (&tx);
-  g_assert_cmpint (get_int (next_wait (stream, &error)), ==, 5);
-  g_assert_null (next_wait (stream, &error));
-  g_assert_no_error (error);
-  g_assert_null (next_wait (stream, &error));   /* stays ended */
-  g_assert_no_error (error);
+  assert_next (stream, "5");
+  assert_next (stream, NULL);
+  assert_next (stream, NULL);   /* stays ended */
 }
 
 static void
