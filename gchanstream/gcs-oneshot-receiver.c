@@ -131,13 +131,11 @@ set_unsent_error (GError **error)
                        "The oneshot channel was closed before anything was sent");
 }
 
-GcsPoll
-gcs_oneshot_receiver_poll (GcsOneshotReceiver  *self,
-                           GcsWaker            *waker,
-                           GValue              *value,
-                           GError             **error)
+/* A stream's view: an unsent channel simply ends. */
+static GcsPoll
+poll_from_take (GcsOneshotTake take)
 {
-  switch (gcs_oneshot_chan_take (self->chan, waker, value, error))
+  switch (take)
     {
     case GCS_ONESHOT_VALUE:
       return GCS_POLL_READY;
@@ -150,6 +148,15 @@ gcs_oneshot_receiver_poll (GcsOneshotReceiver  *self,
     default:
       return GCS_POLL_DONE;
     }
+}
+
+GcsPoll
+gcs_oneshot_receiver_poll (GcsOneshotReceiver  *self,
+                           GcsWaker            *waker,
+                           GValue              *value,
+                           GError             **error)
+{
+  return poll_from_take (gcs_oneshot_chan_take (self->chan, waker, value, error));
 }
 
 void
@@ -209,22 +216,14 @@ recv_poll (gpointer   owner,
            GError   **error)
 {
   GcsOneshotReceiver *self = owner;
+  GcsOneshotTake take = gcs_oneshot_chan_take (self->chan, waker, value, error);
 
-  switch (gcs_oneshot_chan_take (self->chan, waker, value, error))
+  if (take == GCS_ONESHOT_UNSENT)
     {
-    case GCS_ONESHOT_VALUE:
-      return GCS_POLL_READY;
-    case GCS_ONESHOT_FAILED:
-      return GCS_POLL_ERROR;
-    case GCS_ONESHOT_PENDING:
-      return GCS_POLL_PENDING;
-    case GCS_ONESHOT_UNSENT:
       set_unsent_error (error);
       return GCS_POLL_ERROR;
-    case GCS_ONESHOT_TAKEN:
-    default:
-      return GCS_POLL_DONE;
     }
+  return poll_from_take (take);
 }
 
 static void
