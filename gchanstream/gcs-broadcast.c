@@ -4,17 +4,20 @@
  *
  * One mutex guards a ring of capacity values and the position of every
  * receiver. Each value counts the receivers that still have to read it:
- * the last one moves it out instead of copying it, and a receiver that
- * goes gives up its share, so a value lives only as long as some receiver
- * still wants it, and never longer than capacity sends. A send wakes the
- * parked receivers after releasing the lock.
+ * the last one takes the ring's share instead of copying, and a receiver
+ * that goes gives up its share, so a value lives only as long as some
+ * receiver still wants it, and never longer than capacity sends. Plain
+ * values (numbers) are copied as structs under the lock; any other value
+ * sits in a refcounted box, so a reader only takes a reference under the
+ * lock and copies after releasing it. A send wakes the parked receivers
+ * after releasing the lock.
  */
 
 #include "config.h"
 
 #include "gcs-broadcast-private.h"
 #include "gcs-lock-private.h"
-#include "gcs-value-private.h"
+#include "gcs-value-box-private.h"
 #include "gcs-wake-list-private.h"
 
 /**
@@ -47,18 +50,35 @@
  * finalized keeps nothing alive.
  */
 
+/* The value at position p is in slots[p % capacity]. */
+typedef struct
+{
+  GValue       plain;      /* a plain value, or unset */
+  GcsValueBox *box;        /* any other value, or NULL */
+  guint        remaining;  /* receivers that have yet to read it */
+} Slot;
+
 struct _GcsBroadcastChan
 {
   gint       ref_count;
   GType      item_type;
   guint      capacity;
   GcsMutex   lock;
-  GValue    *slots;        /* value at position p in slots[p % capacity] */
-  guint     *remaining;    /* receivers that have yet to read each slot */
+  Slot      *slots;
   guint64    tail;         /* the position of the next value sent */
   guint      n_senders;    /* open sender handles */
   GQueue     receivers;    /* GcsBroadcastRx */
 };
+
+/* What a slot held, to release after unlocking. */
+static inline void
+slot_release (Slot *slot)
+{
+  if (slot->box != NULL)
+    gcs_value_box_unref (slot->box);
+  slot->box = NULL;
+  slot->plain = (GValue) G_VALUE_INIT;
+}
 
 GcsBroadcastChan *
 gcs_broadcast_chan_new (GType item_type,
@@ -70,8 +90,7 @@ gcs_broadcast_chan_new (GType item_type,
   self->item_type = item_type;
   self->capacity = capacity;
   gcs_mutex_init (&self->lock);
-  self->slots = g_new0 (GValue, capacity);
-  self->remaining = g_new0 (guint, capacity);
+  self->slots = g_new0 (Slot, capacity);
   self->n_senders = 1;
   g_queue_init (&self->receivers);
   return self;
@@ -91,10 +110,8 @@ gcs_broadcast_chan_unref (GcsBroadcastChan *self)
     return;
   g_assert (self->receivers.length == 0);
   for (guint i = 0; i < self->capacity; i++)
-    if (gcs_value_is_set (&self->slots[i]))
-      gcs_value_clear (&self->slots[i]);
+    slot_release (&self->slots[i]);
   g_free (self->slots);
-  g_free (self->remaining);
   gcs_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -174,28 +191,39 @@ guint
 gcs_broadcast_chan_send (GcsBroadcastChan *self,
                          GValue           *value)
 {
-  GValue overwritten = G_VALUE_INIT;
+  GcsValueBox *box = NULL;
+  Slot overwritten = { G_VALUE_INIT, NULL, 0 };
   GcsWakeList wakers = GCS_WAKE_LIST_INIT;
   guint n_receivers;
+
+  if (!gcs_type_is_plain (G_VALUE_TYPE (value)))
+    box = gcs_value_box_new (value);
 
   gcs_mutex_lock (&self->lock);
   n_receivers = self->receivers.length;
   if (n_receivers > 0)
     {
-      guint index = self->tail % self->capacity;
+      Slot *slot = &self->slots[self->tail % self->capacity];
 
-      overwritten = self->slots[index];
-      self->slots[index] = *value;
-      *value = (GValue) G_VALUE_INIT;
-      self->remaining[index] = n_receivers;
+      overwritten = *slot;
+      slot->plain = *value;
+      slot->box = g_steal_pointer (&box);
+      slot->remaining = n_receivers;
       self->tail++;
       gcs_broadcast_chan_steal_wakers_locked (self, &wakers);
     }
   gcs_mutex_unlock (&self->lock);
 
-  if (gcs_value_is_set (&overwritten))
-    gcs_value_clear (&overwritten);
+  slot_release (&overwritten);
   gcs_wake_list_wake (&wakers);
+  if (n_receivers == 0)
+    {
+      /* Give the caller its value back. */
+      if (box != NULL)
+        gcs_value_box_take (box, value);
+      return 0;
+    }
+  *value = (GValue) G_VALUE_INIT;
   return n_receivers;
 }
 
@@ -217,7 +245,7 @@ void
 gcs_broadcast_chan_remove_receiver (GcsBroadcastChan *self,
                                     GcsBroadcastRx   *rx)
 {
-  GValue *released = NULL;
+  GcsValueBox **released = NULL;
   guint n_released = 0;
   GcsWaker *waker;
   guint64 start;
@@ -227,14 +255,13 @@ gcs_broadcast_chan_remove_receiver (GcsBroadcastChan *self,
   start = MAX (rx->next, gcs_broadcast_chan_oldest_locked (self));
   for (guint64 p = start; p < self->tail; p++)
     {
-      guint index = p % self->capacity;
+      Slot *slot = &self->slots[p % self->capacity];
 
-      if (--self->remaining[index] > 0)
+      if (--slot->remaining > 0 || slot->box == NULL)
         continue;
       if (released == NULL)
-        released = g_new (GValue, self->tail - p);
-      released[n_released++] = self->slots[index];
-      self->slots[index] = (GValue) G_VALUE_INIT;
+        released = g_new (GcsValueBox *, self->tail - p);
+      released[n_released++] = g_steal_pointer (&slot->box);
     }
   waker = g_steal_pointer (&rx->waker);
   gcs_mutex_unlock (&self->lock);
@@ -242,8 +269,7 @@ gcs_broadcast_chan_remove_receiver (GcsBroadcastChan *self,
   if (waker != NULL)
     gcs_waker_unref (waker);
   for (guint i = 0; i < n_released; i++)
-    if (gcs_value_is_set (&released[i]))
-      gcs_value_clear (&released[i]);
+    gcs_value_box_unref (released[i]);
   g_free (released);
 }
 
@@ -258,6 +284,7 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
                          guint64          *missed)
 {
   GcsWaker *old_waker = NULL;
+  GcsValueBox *box = NULL;
   guint64 oldest;
   GcsPoll result;
 
@@ -271,16 +298,15 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
     }
   else if (rx->next < self->tail)
     {
-      guint index = rx->next % self->capacity;
+      Slot *slot = &self->slots[rx->next % self->capacity];
 
-      /* The last reader takes the value itself. */
-      if (--self->remaining[index] == 0)
-        {
-          *value = self->slots[index];
-          self->slots[index] = (GValue) G_VALUE_INIT;
-        }
+      slot->remaining--;
+      if (slot->box == NULL)
+        *value = slot->plain;
+      else if (slot->remaining == 0)
+        box = g_steal_pointer (&slot->box);   /* the ring's share: the last reader */
       else
-        gcs_value_copy_new (&self->slots[index], value);
+        box = gcs_value_box_ref (slot->box);
       rx->next++;
       result = GCS_POLL_READY;
     }
@@ -297,6 +323,9 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
     }
   gcs_mutex_unlock (&self->lock);
 
+  /* Copied, or moved by its last owner, outside the lock. */
+  if (box != NULL)
+    gcs_value_box_take (box, value);
   if (old_waker != NULL)
     gcs_waker_unref (old_waker);
   return result;

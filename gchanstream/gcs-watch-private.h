@@ -8,22 +8,13 @@
 #include <gio/gio.h>
 
 #include "gcs-stream.h"
+#include "gcs-value-box-private.h"
 #include "gcs-watch.h"
 #include "gcs-waker-private.h"
 
 G_BEGIN_DECLS
 
 typedef struct _GcsWatchChan GcsWatchChan;
-
-/* A version of the value, immutable once stored, shared by the channel
- * and the handles that returned it from get_value. */
-typedef struct
-{
-  gint   ref_count;
-  GValue value;
-} GcsWatchSnapshot;
-
-void              gcs_watch_snapshot_unref (GcsWatchSnapshot *self);
 
 /* A receiver's place in the channel: embedded in the receiver. */
 typedef struct
@@ -42,7 +33,7 @@ gboolean          gcs_watch_chan_add_sender      (GcsWatchChan  *self);
 void              gcs_watch_chan_remove_sender   (GcsWatchChan  *self);
 void              gcs_watch_chan_send            (GcsWatchChan  *self,
                                                   GValue        *value);
-GcsWatchSnapshot *gcs_watch_chan_get             (GcsWatchChan  *self,
+GcsValueBox      *gcs_watch_chan_get             (GcsWatchChan  *self,
                                                   guint64       *version);
 
 /* Receiving side */
@@ -57,7 +48,7 @@ GcsPoll           gcs_watch_chan_poll            (GcsWatchChan  *self,
                                                   guint64        seen,
                                                   gboolean       force,
                                                   GcsWaker      *waker,
-                                                  GcsWatchSnapshot **snapshot,
+                                                  GcsValueBox  **box,
                                                   guint64       *version);
 void              gcs_watch_chan_forget_waker    (GcsWatchChan  *self,
                                                   GcsWatchRx    *rx,

@@ -34,7 +34,7 @@ struct _GcsWatchReceiver
   GcsWatchChan     *chan;
   GcsWatchRx        rx;
   guint64           seen;      /* the version last seen */
-  GcsWatchSnapshot *current;   /* what get_value returned */
+  GcsValueBox      *current;   /* what get_value returned */
 };
 
 G_DEFINE_FINAL_TYPE (GcsWatchReceiver, gcs_watch_receiver, G_TYPE_OBJECT)
@@ -69,7 +69,7 @@ gcs_watch_receiver_finalize (GObject *object)
       gcs_watch_chan_remove_receiver (self->chan, &self->rx);
       gcs_watch_chan_unref (self->chan);
     }
-  g_clear_pointer (&self->current, gcs_watch_snapshot_unref);
+  g_clear_pointer (&self->current, gcs_value_box_unref);
 
   G_OBJECT_CLASS (gcs_watch_receiver_parent_class)->finalize (object);
 }
@@ -123,20 +123,17 @@ gcs_watch_receiver_poll (GcsWatchReceiver *self,
                          gboolean          force,
                          GValue           *value)
 {
-  GcsWatchSnapshot *snapshot = NULL;
+  GcsValueBox *box = NULL;
   guint64 version;
   GcsPoll result;
 
   result = gcs_watch_chan_poll (self->chan, &self->rx, self->seen, force, waker,
-                                value ? &snapshot : NULL, &version);
+                                value ? &box : NULL, &version);
   if (result == GCS_POLL_READY)
     {
       self->seen = version;
-      if (snapshot != NULL)
-        {
-          gcs_value_copy_new (&snapshot->value, value);
-          gcs_watch_snapshot_unref (snapshot);
-        }
+      if (box != NULL)
+        gcs_value_box_take (box, value);
     }
   return result;
 }
@@ -160,14 +157,14 @@ gcs_watch_receiver_forget_waker (GcsWatchReceiver *self,
 const GValue *
 gcs_watch_receiver_get_value (GcsWatchReceiver *self)
 {
-  GcsWatchSnapshot *old;
+  GcsValueBox *old;
 
   g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), NULL);
 
   old = self->current;
   self->current = gcs_watch_chan_get (self->chan, &self->seen);
   if (old != NULL)
-    gcs_watch_snapshot_unref (old);
+    gcs_value_box_unref (old);
   return &self->current->value;
 }
 

@@ -33,7 +33,7 @@ struct _GcsWatchSender
 {
   GObject           parent_instance;
   GcsWatchChan     *chan;
-  GcsWatchSnapshot *current;  /* what get_value returned */
+  GcsValueBox      *current;  /* what get_value returned */
   gint              closed;   /* atomic */
 };
 
@@ -66,7 +66,7 @@ gcs_watch_sender_finalize (GObject *object)
       gcs_watch_sender_close (self);
       gcs_watch_chan_unref (self->chan);
     }
-  g_clear_pointer (&self->current, gcs_watch_snapshot_unref);
+  g_clear_pointer (&self->current, gcs_value_box_unref);
 
   G_OBJECT_CLASS (gcs_watch_sender_parent_class)->finalize (object);
 }
@@ -165,7 +165,7 @@ gcs_watch_sender_send (GcsWatchSender  *self,
 const GValue *
 gcs_watch_sender_get_value (GcsWatchSender *self)
 {
-  GcsWatchSnapshot *old;
+  GcsValueBox *old;
   guint64 version;
 
   g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), NULL);
@@ -173,7 +173,7 @@ gcs_watch_sender_get_value (GcsWatchSender *self)
   old = self->current;
   self->current = gcs_watch_chan_get (self->chan, &version);
   if (old != NULL)
-    gcs_watch_snapshot_unref (old);
+    gcs_value_box_unref (old);
   return &self->current->value;
 }
 
@@ -190,15 +190,14 @@ void
 gcs_watch_sender_copy_value (GcsWatchSender *self,
                              GValue         *value)
 {
-  GcsWatchSnapshot *snapshot;
+  GcsValueBox *box;
   guint64 version;
 
   g_return_if_fail (GCS_IS_WATCH_SENDER (self));
   g_return_if_fail (value != NULL && !gcs_value_is_set (value));
 
-  snapshot = gcs_watch_chan_get (self->chan, &version);
-  gcs_value_copy_new (&snapshot->value, value);
-  gcs_watch_snapshot_unref (snapshot);
+  box = gcs_watch_chan_get (self->chan, &version);
+  gcs_value_box_take (box, value);
 }
 
 /**
@@ -213,13 +212,13 @@ gcs_watch_sender_copy_value (GcsWatchSender *self,
 GcsWatchReceiver *
 gcs_watch_sender_subscribe (GcsWatchSender *self)
 {
-  GcsWatchSnapshot *snapshot;
+  GcsValueBox *box;
   guint64 version;
 
   g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), NULL);
 
-  snapshot = gcs_watch_chan_get (self->chan, &version);
-  gcs_watch_snapshot_unref (snapshot);
+  box = gcs_watch_chan_get (self->chan, &version);
+  gcs_value_box_unref (box);
   return gcs_watch_receiver_new_for_chan (self->chan, version);
 }
 

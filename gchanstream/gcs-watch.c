@@ -2,10 +2,10 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * One mutex guards the latest value, as an immutable refcounted snapshot,
- * and its version. Handles that return the value keep a reference to the
- * snapshot they returned, so reading copies nothing and a send never waits
- * for a reader. A send wakes the parked receivers after releasing the lock.
+ * One mutex guards the latest value, in an immutable refcounted box, and
+ * its version. Handles that return the value keep a reference to the box
+ * they returned, so reading copies nothing under the lock and a send never
+ * waits for a reader. A send wakes the parked receivers after releasing the lock.
  */
 
 #include "config.h"
@@ -53,38 +53,11 @@ struct _GcsWatchChan
   gint              ref_count;
   GType             item_type;
   GcsMutex          lock;
-  GcsWatchSnapshot *current;
+  GcsValueBox      *current;
   guint64           version;
   guint             n_senders;   /* open sender handles */
   GQueue            receivers;   /* GcsWatchRx */
 };
-
-static GcsWatchSnapshot *
-gcs_watch_snapshot_new (GValue *value)
-{
-  GcsWatchSnapshot *self = g_new (GcsWatchSnapshot, 1);
-
-  gcs_ref_init (&self->ref_count);
-  self->value = *value;
-  *value = (GValue) G_VALUE_INIT;
-  return self;
-}
-
-static GcsWatchSnapshot *
-gcs_watch_snapshot_ref (GcsWatchSnapshot *self)
-{
-  gcs_ref_inc (&self->ref_count);
-  return self;
-}
-
-void
-gcs_watch_snapshot_unref (GcsWatchSnapshot *self)
-{
-  if (!gcs_ref_dec (&self->ref_count))
-    return;
-  gcs_value_clear (&self->value);
-  g_free (self);
-}
 
 GcsWatchChan *
 gcs_watch_chan_new (const GValue *initial)
@@ -96,7 +69,7 @@ gcs_watch_chan_new (const GValue *initial)
   self->item_type = G_VALUE_TYPE (initial);
   gcs_mutex_init (&self->lock);
   gcs_value_copy_new (initial, &value);
-  self->current = gcs_watch_snapshot_new (&value);
+  self->current = gcs_value_box_new (&value);
   self->n_senders = 1;
   g_queue_init (&self->receivers);
   return self;
@@ -115,7 +88,7 @@ gcs_watch_chan_unref (GcsWatchChan *self)
   if (!gcs_ref_dec (&self->ref_count))
     return;
   g_assert (self->receivers.length == 0);
-  gcs_watch_snapshot_unref (self->current);
+  gcs_value_box_unref (self->current);
   gcs_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -171,33 +144,33 @@ void
 gcs_watch_chan_send (GcsWatchChan *self,
                      GValue       *value)
 {
-  GcsWatchSnapshot *snapshot = gcs_watch_snapshot_new (value);
-  GcsWatchSnapshot *old;
+  GcsValueBox *box = gcs_value_box_new (value);
+  GcsValueBox *old;
   GcsWakeList wakers = GCS_WAKE_LIST_INIT;
 
   gcs_mutex_lock (&self->lock);
   old = self->current;
-  self->current = snapshot;
+  self->current = box;
   self->version++;
   gcs_watch_chan_steal_wakers_locked (self, &wakers);
   gcs_mutex_unlock (&self->lock);
 
-  gcs_watch_snapshot_unref (old);
+  gcs_value_box_unref (old);
   gcs_wake_list_wake (&wakers);
 }
 
 /* The latest value (a reference) and its version. */
-GcsWatchSnapshot *
+GcsValueBox *
 gcs_watch_chan_get (GcsWatchChan *self,
                     guint64      *version)
 {
-  GcsWatchSnapshot *snapshot;
+  GcsValueBox *box;
 
   gcs_mutex_lock (&self->lock);
-  snapshot = gcs_watch_snapshot_ref (self->current);
+  box = gcs_value_box_ref (self->current);
   *version = self->version;
   gcs_mutex_unlock (&self->lock);
-  return snapshot;
+  return box;
 }
 
 void
@@ -237,17 +210,17 @@ gcs_watch_chan_has_changed (GcsWatchChan *self,
 }
 
 /* READY when the version is not @seen (or with @force): *@version is the
- * latest, and *@snapshot, if asked for, a reference to it. DONE when
+ * latest, and *@box, if asked for, a reference to it. DONE when
  * every sender is gone and @seen is the latest. Otherwise PENDING, with
  * @waker (if any) registered. */
 GcsPoll
-gcs_watch_chan_poll (GcsWatchChan      *self,
-                     GcsWatchRx        *rx,
-                     guint64            seen,
-                     gboolean           force,
-                     GcsWaker          *waker,
-                     GcsWatchSnapshot **snapshot,
-                     guint64           *version)
+gcs_watch_chan_poll (GcsWatchChan  *self,
+                     GcsWatchRx    *rx,
+                     guint64        seen,
+                     gboolean       force,
+                     GcsWaker      *waker,
+                     GcsValueBox  **box,
+                     guint64       *version)
 {
   GcsWaker *old_waker = NULL;
   GcsPoll result;
@@ -255,8 +228,8 @@ gcs_watch_chan_poll (GcsWatchChan      *self,
   gcs_mutex_lock (&self->lock);
   if (force || self->version != seen)
     {
-      if (snapshot != NULL)
-        *snapshot = gcs_watch_snapshot_ref (self->current);
+      if (box != NULL)
+        *box = gcs_value_box_ref (self->current);
       *version = self->version;
       result = GCS_POLL_READY;
     }
