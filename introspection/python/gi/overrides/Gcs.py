@@ -8,8 +8,9 @@
 #   OverflowError before C is called, so sends box it as gint64 / guint64;
 # - an exception in a callback is printed and swallowed; _raising_gerror()
 #   turns it into a GError C can report;
-# - recv_async() without a callback is accepted and loses the item it
-#   takes, so the override requires the callback.
+# - recv_async() (and watch's changed_async()) without a callback is
+#   accepted and loses the item, or the change, it takes, so the override
+#   requires the callback.
 
 import functools
 import sys
@@ -103,3 +104,74 @@ class Receiver(Gcs.Receiver):
 
 Receiver = override(Receiver)
 __all__.append('Receiver')
+
+
+def _require_callback(name, callback):
+    if callback is None:
+        raise TypeError('%s() needs a callback: without one the item it '
+                        'takes would be lost' % name)
+
+
+class OneshotSender(Gcs.OneshotSender):
+    def send(self, value):
+        return super().send(_box(value))
+
+
+OneshotSender = override(OneshotSender)
+__all__.append('OneshotSender')
+
+
+class OneshotReceiver(Gcs.OneshotReceiver):
+    def recv_async(self, cancellable=None, callback=None, *user_data, **kwargs):
+        _require_callback('Gcs.OneshotReceiver.recv_async', callback)
+        return super().recv_async(cancellable, callback, *user_data, **kwargs)
+
+
+OneshotReceiver = override(OneshotReceiver)
+__all__.append('OneshotReceiver')
+
+
+@override(Gcs.watch_new)
+def watch_new(initial):
+    return Gcs.watch_new(_box(initial))
+
+
+__all__.append('watch_new')
+
+
+class WatchSender(Gcs.WatchSender):
+    def send(self, value):
+        return super().send(_box(value))
+
+
+WatchSender = override(WatchSender)
+__all__.append('WatchSender')
+
+
+class WatchReceiver(Gcs.WatchReceiver):
+    def changed_async(self, cancellable=None, callback=None, *user_data, **kwargs):
+        _require_callback('Gcs.WatchReceiver.changed_async', callback)
+        return super().changed_async(cancellable, callback, *user_data, **kwargs)
+
+
+WatchReceiver = override(WatchReceiver)
+__all__.append('WatchReceiver')
+
+
+class BroadcastSender(Gcs.BroadcastSender):
+    def send(self, value):
+        return super().send(_box(value))
+
+
+BroadcastSender = override(BroadcastSender)
+__all__.append('BroadcastSender')
+
+
+class BroadcastReceiver(Gcs.BroadcastReceiver):
+    def recv_async(self, cancellable=None, callback=None, *user_data, **kwargs):
+        _require_callback('Gcs.BroadcastReceiver.recv_async', callback)
+        return super().recv_async(cancellable, callback, *user_data, **kwargs)
+
+
+BroadcastReceiver = override(BroadcastReceiver)
+__all__.append('BroadcastReceiver')

@@ -1,0 +1,183 @@
+/* gcs-poll-task.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-poll-task-private.h"
+#include "gcs-stream-private.h"
+#include "gcs-waker-private.h"
+
+typedef struct
+{
+  GcsDriver           driver;
+  gpointer            owner;        /* a reference */
+  GcsPollTaskFunc     poll;
+  GcsForgetWakerFunc  forget;
+  GCancellable       *cancellable;  /* once cancelled, take nothing */
+} PollSource;
+
+/* The task's data. The sources hold the task as their callback data, so
+ * destroying them (whichever wins destroys both) lets the task go. */
+typedef struct
+{
+  GValue   value;
+  GSource *poll_source;
+  GSource *cancel_source;
+} PollTaskData;
+
+static void
+poll_task_data_stop (PollTaskData *data)
+{
+  g_source_destroy (data->poll_source);
+  if (data->cancel_source != NULL)
+    g_source_destroy (data->cancel_source);
+}
+
+static void
+poll_task_data_free (gpointer p)
+{
+  PollTaskData *data = p;
+
+  if (gcs_value_is_set (&data->value))
+    gcs_value_clear (&data->value);
+  if (data->poll_source != NULL)
+    g_source_destroy (data->poll_source);
+  g_clear_pointer (&data->poll_source, g_source_unref);
+  if (data->cancel_source != NULL)
+    g_source_destroy (data->cancel_source);
+  g_clear_pointer (&data->cancel_source, g_source_unref);
+  g_free (data);
+}
+
+static gboolean
+poll_source_dispatch (GSource     *source,
+                      GSourceFunc  callback,
+                      gpointer     user_data)
+{
+  PollSource *self = (PollSource *) source;
+  GTask *task = user_data;
+  PollTaskData *data = g_task_get_task_data (task);
+  GcsWaker *waker = gcs_driver_begin_dispatch (&self->driver);
+  GValue value = G_VALUE_INIT;
+  GError *error = NULL;
+  GcsPoll poll;
+
+  /* The cancel source, on this same context, completes the task. */
+  if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
+    return G_SOURCE_CONTINUE;
+
+  poll = self->poll (self->owner, waker, &value, &error);
+  if (poll == GCS_POLL_PENDING)
+    return G_SOURCE_CONTINUE;
+
+  poll_task_data_stop (data);
+  switch (poll)
+    {
+    case GCS_POLL_READY:
+      gcs_value_move (&data->value, &value);
+      g_task_return_pointer (task, &data->value, NULL);
+      break;
+    case GCS_POLL_DONE:
+      g_task_return_pointer (task, NULL, NULL);
+      break;
+    case GCS_POLL_ERROR:
+    case GCS_POLL_PENDING:
+    default:
+      if (error == NULL)
+        error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "The receive failed");
+      g_task_return_error (task, error);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+poll_source_finalize (GSource *source)
+{
+  PollSource *self = (PollSource *) source;
+
+  if (self->owner != NULL)
+    {
+      self->forget (self->owner, self->driver.waker);
+      g_clear_object (&self->owner);
+    }
+  g_clear_object (&self->cancellable);
+  gcs_driver_finalize (source);
+}
+
+static GSourceFuncs poll_source_funcs = {
+  .prepare = gcs_driver_prepare,
+  .check = gcs_driver_check,
+  .dispatch = poll_source_dispatch,
+  .finalize = poll_source_finalize,
+};
+
+static gboolean
+poll_task_cancelled_cb (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  GTask *task = user_data;
+
+  poll_task_data_stop (g_task_get_task_data (task));
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Never called: the poll source's dispatch uses only the callback data. */
+static gboolean
+unused_source_func (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* Completes @task, whose source object is the receiver to poll, with the
+ * first answer of @poll that is not PENDING: a value owned by the task, NULL
+ * for DONE, or the error. */
+void
+gcs_poll_task_run (GTask              *task,
+                   GcsPollTaskFunc     poll,
+                   GcsForgetWakerFunc  forget)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GMainContext *context = g_task_get_context (task);
+  PollTaskData *data;
+  PollSource *source;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* What the poll took is delivered even if the cancellable fires
+   * meanwhile: a cancelled receive has taken nothing. */
+  g_task_set_check_cancellable (task, FALSE);
+
+  data = g_new0 (PollTaskData, 1);
+  g_task_set_task_data (task, data, poll_task_data_free);
+
+  data->poll_source = gcs_driver_new (&poll_source_funcs, sizeof (PollSource));
+  source = (PollSource *) data->poll_source;
+  source->owner = g_object_ref (g_task_get_source_object (task));
+  source->poll = poll;
+  source->forget = forget;
+  source->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  g_source_set_static_name (data->poll_source, "[gchanstream] receive");
+  g_source_set_callback (data->poll_source, unused_source_func, g_object_ref (task), g_object_unref);
+  g_source_attach (data->poll_source, context);
+
+  if (cancellable != NULL)
+    {
+      data->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_static_name (data->cancel_source, "[gchanstream] receive cancelled");
+      g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (poll_task_cancelled_cb),
+                             g_object_ref (task), g_object_unref);
+      g_source_attach (data->cancel_source, context);
+    }
+}
+
+/* The value of a task run by gcs_poll_task_run(), owned by the task. */
+const GValue *
+gcs_poll_task_propagate (GTask   *task,
+                         GError **error)
+{
+  return g_task_propagate_pointer (task, error);
+}

@@ -1,0 +1,304 @@
+/* gcs-watch-receiver.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "gcs-error.h"
+#include "gcs-poll-task-private.h"
+#include "gcs-value-private.h"
+#include "gcs-watch-private.h"
+
+/**
+ * SECTION:gcs-watch-receiver
+ * @title: GcsWatchReceiver
+ * @short_description: a receiving end of a watch channel
+ *
+ * A #GcsWatchReceiver reads the latest value of a watch channel
+ * (gcs_watch_receiver_get_value()) and waits for changes
+ * (gcs_watch_receiver_changed_async()) on one #GMainContext. It remembers
+ * the last version it has seen: a receiver that is slow sees only the
+ * latest value. For several consumers, use gcs_watch_receiver_clone() or
+ * gcs_watch_sender_subscribe(): each receiver has its own seen version.
+ */
+
+/**
+ * GcsWatchReceiver:
+ *
+ * A receiving end of a watch channel.
+ */
+struct _GcsWatchReceiver
+{
+  GObject           parent_instance;
+  GcsWatchChan     *chan;
+  GcsWatchRx        rx;
+  guint64           seen;      /* the version last seen */
+  GcsValueBox      *current;   /* what get_value returned */
+};
+
+G_DEFINE_FINAL_TYPE (GcsWatchReceiver, gcs_watch_receiver, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ITEM_TYPE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+GcsWatchReceiver *
+gcs_watch_receiver_new_for_chan (GcsWatchChan *chan,
+                                 guint64       seen)
+{
+  GcsWatchReceiver *self = g_object_new (GCS_TYPE_WATCH_RECEIVER, NULL);
+
+  self->chan = gcs_watch_chan_ref (chan);
+  self->seen = seen;
+  gcs_watch_chan_add_receiver (chan, &self->rx);
+  return self;
+}
+
+static void
+gcs_watch_receiver_finalize (GObject *object)
+{
+  GcsWatchReceiver *self = GCS_WATCH_RECEIVER (object);
+
+  if (self->chan != NULL)
+    {
+      gcs_watch_chan_remove_receiver (self->chan, &self->rx);
+      gcs_watch_chan_unref (self->chan);
+    }
+  g_clear_pointer (&self->current, gcs_value_box_unref);
+
+  G_OBJECT_CLASS (gcs_watch_receiver_parent_class)->finalize (object);
+}
+
+static void
+gcs_watch_receiver_get_property (GObject    *object,
+                                 guint       prop_id,
+                                 GValue     *value,
+                                 GParamSpec *pspec)
+{
+  GcsWatchReceiver *self = GCS_WATCH_RECEIVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM_TYPE:
+      g_value_set_gtype (value, gcs_watch_receiver_get_item_type (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+gcs_watch_receiver_class_init (GcsWatchReceiverClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = gcs_watch_receiver_finalize;
+  object_class->get_property = gcs_watch_receiver_get_property;
+
+  /**
+   * GcsWatchReceiver:item-type:
+   *
+   * The #GType of the value: the type of the initial value.
+   */
+  properties[PROP_ITEM_TYPE] =
+    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+gcs_watch_receiver_init (GcsWatchReceiver *self)
+{
+}
+
+GcsPoll
+gcs_watch_receiver_poll (GcsWatchReceiver *self,
+                         GcsWaker         *waker,
+                         gboolean          force,
+                         GValue           *value)
+{
+  GcsValueBox *box = NULL;
+  guint64 version;
+  GcsPoll result;
+
+  result = gcs_watch_chan_poll (self->chan, &self->rx, self->seen, force, waker,
+                                value ? &box : NULL, &version);
+  if (result == GCS_POLL_READY)
+    {
+      self->seen = version;
+      if (box != NULL)
+        gcs_value_box_take (box, value);
+    }
+  return result;
+}
+
+void
+gcs_watch_receiver_forget_waker (GcsWatchReceiver *self,
+                                 GcsWaker         *waker)
+{
+  gcs_watch_chan_forget_waker (self->chan, &self->rx, waker);
+}
+
+/**
+ * gcs_watch_receiver_get_value:
+ * @self: a #GcsWatchReceiver
+ *
+ * The latest value, which @self has now seen.
+ *
+ * Returns: (transfer none): the latest value, owned by @self and valid
+ *   until the next gcs_watch_receiver_get_value() on it
+ */
+const GValue *
+gcs_watch_receiver_get_value (GcsWatchReceiver *self)
+{
+  GcsValueBox *old;
+
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), NULL);
+
+  old = self->current;
+  self->current = gcs_watch_chan_get (self->chan, &self->seen);
+  if (old != NULL)
+    gcs_value_box_unref (old);
+  return &self->current->value;
+}
+
+/**
+ * gcs_watch_receiver_has_changed:
+ * @self: a #GcsWatchReceiver
+ *
+ * Whether a value was sent that @self has not seen. It does not mark it
+ * seen.
+ *
+ * Returns: %TRUE if an unseen version exists
+ */
+gboolean
+gcs_watch_receiver_has_changed (GcsWatchReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), FALSE);
+
+  return gcs_watch_chan_has_changed (self->chan, self->seen);
+}
+
+static GcsPoll
+changed_poll (gpointer   owner,
+              GcsWaker  *waker,
+              GValue    *value,
+              GError   **error)
+{
+  GcsPoll result = gcs_watch_receiver_poll (owner, waker, FALSE, NULL);
+
+  if (result == GCS_POLL_DONE)
+    {
+      g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                           "Every sender of the watch channel is closed");
+      return GCS_POLL_ERROR;
+    }
+  return result;
+}
+
+static void
+changed_forget_waker (gpointer  owner,
+                      GcsWaker *waker)
+{
+  gcs_watch_receiver_forget_waker (owner, waker);
+}
+
+/**
+ * gcs_watch_receiver_changed_async:
+ * @self: a #GcsWatchReceiver
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once the value
+ *   changed
+ * @user_data: data for @callback
+ *
+ * Waits, on the thread-default context, until a version @self has not seen
+ * exists; at once if one does, even when every sender is gone. On success
+ * the latest version counts as seen: read it with
+ * gcs_watch_receiver_get_value(). A wait that completes with
+ * %G_IO_ERROR_CANCELLED has marked nothing seen.
+ */
+void
+gcs_watch_receiver_changed_async (GcsWatchReceiver    *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GCS_IS_WATCH_RECEIVER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcs_watch_receiver_changed_async);
+  g_task_set_name (task, "[gchanstream] watch changed");
+  gcs_poll_task_run (task, changed_poll, changed_forget_waker);
+}
+
+/**
+ * gcs_watch_receiver_changed_finish:
+ * @self: a #GcsWatchReceiver
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_watch_receiver_changed_async().
+ *
+ * Returns: %TRUE if the value changed; %FALSE with
+ *   %GCS_CHANNEL_ERROR_CLOSED when every sender handle is gone and @self
+ *   has seen the latest value, or with %G_IO_ERROR_CANCELLED
+ */
+gboolean
+gcs_watch_receiver_changed_finish (GcsWatchReceiver  *self,
+                                   GAsyncResult      *result,
+                                   GError           **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcs_watch_receiver_changed_async, FALSE);
+
+  gcs_poll_task_propagate (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * gcs_watch_receiver_clone:
+ * @self: a #GcsWatchReceiver
+ *
+ * Makes another receiver on the same channel, which has seen what @self
+ * has seen.
+ *
+ * Returns: (transfer full): a new #GcsWatchReceiver
+ */
+GcsWatchReceiver *
+gcs_watch_receiver_clone (GcsWatchReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), NULL);
+
+  return gcs_watch_receiver_new_for_chan (self->chan, self->seen);
+}
+
+/**
+ * gcs_watch_receiver_get_item_type:
+ * @self: a #GcsWatchReceiver
+ *
+ * Returns: the #GcsWatchReceiver:item-type
+ */
+GType
+gcs_watch_receiver_get_item_type (GcsWatchReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), G_TYPE_INVALID);
+
+  return gcs_watch_chan_get_item_type (self->chan);
+}

@@ -1,0 +1,44 @@
+/* gcs-watch-sender.h: the sending end of a watch channel
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(GCHANSTREAM_INSIDE) && !defined(GCHANSTREAM_COMPILATION)
+# error "Only <gchanstream/gchanstream.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+
+#include "gcs-version.h"
+#include "gcs-watch-receiver.h"
+
+G_BEGIN_DECLS
+
+#define GCS_TYPE_WATCH_SENDER (gcs_watch_sender_get_type ())
+
+GCS_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (GcsWatchSender, gcs_watch_sender, GCS, WATCH_SENDER, GObject)
+
+GCS_AVAILABLE_IN_ALL
+gboolean          gcs_watch_sender_send          (GcsWatchSender  *self,
+                                                  const GValue    *value,
+                                                  GError         **error);
+GCS_AVAILABLE_IN_ALL
+const GValue     *gcs_watch_sender_get_value     (GcsWatchSender  *self);
+GCS_AVAILABLE_IN_ALL
+void              gcs_watch_sender_copy_value    (GcsWatchSender  *self,
+                                                  GValue          *value);
+GCS_AVAILABLE_IN_ALL
+G_GNUC_WARN_UNUSED_RESULT
+GcsWatchReceiver *gcs_watch_sender_subscribe     (GcsWatchSender  *self);
+GCS_AVAILABLE_IN_ALL
+G_GNUC_WARN_UNUSED_RESULT
+GcsWatchSender   *gcs_watch_sender_clone         (GcsWatchSender  *self);
+GCS_AVAILABLE_IN_ALL
+void              gcs_watch_sender_close         (GcsWatchSender  *self);
+GCS_AVAILABLE_IN_ALL
+GType             gcs_watch_sender_get_item_type (GcsWatchSender  *self);
+
+G_END_DECLS

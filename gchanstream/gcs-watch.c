@@ -1,0 +1,292 @@
+/* gcs-watch.c: the watch channel
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * One mutex guards the latest value, in an immutable refcounted box, and
+ * its version. Handles that return the value keep a reference to the box
+ * they returned, so reading copies nothing under the lock and a send never
+ * waits for a reader. A send wakes the parked receivers after releasing the lock.
+ */
+
+#include "config.h"
+
+#include "gcs-lock-private.h"
+#include "gcs-value-private.h"
+#include "gcs-wake-list-private.h"
+#include "gcs-watch-private.h"
+
+/**
+ * SECTION:gcs-watch
+ * @title: Watch channels
+ * @short_description: the latest value, watched from main contexts
+ *
+ * A watch channel holds one value, replaced by each
+ * gcs_watch_sender_send() from any thread, and tells its receivers when
+ * it changed. A receiver that is slow sees only the latest value: a watch
+ * channel carries state (a progress, a setting, a connection status), not
+ * a sequence of events.
+ *
+ * |[<!-- language="C" -->
+ * g_auto(GValue) initial = G_VALUE_INIT;
+ * g_autoptr(GcsWatchSender) tx = NULL;
+ * g_autoptr(GcsWatchReceiver) rx = NULL;
+ * g_autoptr(GcsStream) fractions = NULL;
+ *
+ * g_value_init (&initial, G_TYPE_DOUBLE);
+ * gcs_watch_new (&initial, &tx, &rx);
+ * // on the GTK side, a progress bar follows the value
+ * fractions = gcs_watch_stream_new (rx);
+ * gcs_stream_bind_to_property (fractions, G_OBJECT (progress_bar), "fraction");
+ * // a worker thread: gcs_watch_sender_send (tx, &fraction, NULL);
+ * ]|
+ *
+ * Each receiver remembers the last version it has seen; the initial value
+ * counts as seen. gcs_watch_receiver_changed_async() completes at once if
+ * an unseen version exists, even after every sender is gone, and fails
+ * with %GCS_CHANNEL_ERROR_CLOSED once every sender handle is closed or
+ * finalized and the latest value was seen. A send stores the value even
+ * when no receiver exists: receivers subscribed later see it.
+ */
+
+struct _GcsWatchChan
+{
+  gint              ref_count;
+  GType             item_type;
+  GcsMutex          lock;
+  GcsValueBox      *current;
+  guint64           version;
+  guint             n_senders;   /* open sender handles */
+  GQueue            receivers;   /* GcsWatchRx */
+};
+
+GcsWatchChan *
+gcs_watch_chan_new (const GValue *initial)
+{
+  GcsWatchChan *self = g_new0 (GcsWatchChan, 1);
+  GValue value = G_VALUE_INIT;
+
+  gcs_ref_init (&self->ref_count);
+  self->item_type = G_VALUE_TYPE (initial);
+  gcs_mutex_init (&self->lock);
+  gcs_value_copy_new (initial, &value);
+  self->current = gcs_value_box_new (&value);
+  self->n_senders = 1;
+  g_queue_init (&self->receivers);
+  return self;
+}
+
+GcsWatchChan *
+gcs_watch_chan_ref (GcsWatchChan *self)
+{
+  gcs_ref_inc (&self->ref_count);
+  return self;
+}
+
+void
+gcs_watch_chan_unref (GcsWatchChan *self)
+{
+  if (!gcs_ref_dec (&self->ref_count))
+    return;
+  g_assert (self->receivers.length == 0);
+  gcs_value_box_unref (self->current);
+  gcs_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+GType
+gcs_watch_chan_get_item_type (GcsWatchChan *self)
+{
+  return self->item_type;
+}
+
+/* Steals the wakers of the parked receivers into @wakers. */
+static void
+gcs_watch_chan_steal_wakers_locked (GcsWatchChan *self,
+                                    GcsWakeList  *wakers)
+{
+  for (GList *l = self->receivers.head; l != NULL; l = l->next)
+    {
+      GcsWatchRx *rx = l->data;
+
+      gcs_wake_list_add (wakers, g_steal_pointer (&rx->waker));
+    }
+}
+
+gboolean
+gcs_watch_chan_add_sender (GcsWatchChan *self)
+{
+  gboolean added;
+
+  gcs_mutex_lock (&self->lock);
+  /* Once every sender is gone the receivers may have seen the end. */
+  added = self->n_senders > 0;
+  if (added)
+    self->n_senders++;
+  gcs_mutex_unlock (&self->lock);
+  return added;
+}
+
+void
+gcs_watch_chan_remove_sender (GcsWatchChan *self)
+{
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+
+  gcs_mutex_lock (&self->lock);
+  g_assert (self->n_senders > 0);
+  if (--self->n_senders == 0)
+    gcs_watch_chan_steal_wakers_locked (self, &wakers);
+  gcs_mutex_unlock (&self->lock);
+  gcs_wake_list_wake (&wakers);
+}
+
+/* Stores *@value (moved) as the latest version. */
+void
+gcs_watch_chan_send (GcsWatchChan *self,
+                     GValue       *value)
+{
+  GcsValueBox *box = gcs_value_box_new (value);
+  GcsValueBox *old;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+
+  gcs_mutex_lock (&self->lock);
+  old = self->current;
+  self->current = box;
+  self->version++;
+  gcs_watch_chan_steal_wakers_locked (self, &wakers);
+  gcs_mutex_unlock (&self->lock);
+
+  gcs_value_box_unref (old);
+  gcs_wake_list_wake (&wakers);
+}
+
+/* The latest value (a reference) and its version. */
+GcsValueBox *
+gcs_watch_chan_get (GcsWatchChan *self,
+                    guint64      *version)
+{
+  GcsValueBox *box;
+
+  gcs_mutex_lock (&self->lock);
+  box = gcs_value_box_ref (self->current);
+  *version = self->version;
+  gcs_mutex_unlock (&self->lock);
+  return box;
+}
+
+void
+gcs_watch_chan_add_receiver (GcsWatchChan *self,
+                             GcsWatchRx   *rx)
+{
+  rx->link.data = rx;
+  gcs_mutex_lock (&self->lock);
+  g_queue_push_tail_link (&self->receivers, &rx->link);
+  gcs_mutex_unlock (&self->lock);
+}
+
+void
+gcs_watch_chan_remove_receiver (GcsWatchChan *self,
+                                GcsWatchRx   *rx)
+{
+  GcsWaker *waker;
+
+  gcs_mutex_lock (&self->lock);
+  g_queue_unlink (&self->receivers, &rx->link);
+  waker = g_steal_pointer (&rx->waker);
+  gcs_mutex_unlock (&self->lock);
+  if (waker != NULL)
+    gcs_waker_unref (waker);
+}
+
+gboolean
+gcs_watch_chan_has_changed (GcsWatchChan *self,
+                            guint64       seen)
+{
+  gboolean changed;
+
+  gcs_mutex_lock (&self->lock);
+  changed = self->version != seen;
+  gcs_mutex_unlock (&self->lock);
+  return changed;
+}
+
+/* READY when the version is not @seen (or with @force): *@version is the
+ * latest, and *@box, if asked for, a reference to it. DONE when
+ * every sender is gone and @seen is the latest. Otherwise PENDING, with
+ * @waker (if any) registered. */
+GcsPoll
+gcs_watch_chan_poll (GcsWatchChan  *self,
+                     GcsWatchRx    *rx,
+                     guint64        seen,
+                     gboolean       force,
+                     GcsWaker      *waker,
+                     GcsValueBox  **box,
+                     guint64       *version)
+{
+  GcsWaker *old_waker = NULL;
+  GcsPoll result;
+
+  gcs_mutex_lock (&self->lock);
+  if (force || self->version != seen)
+    {
+      if (box != NULL)
+        *box = gcs_value_box_ref (self->current);
+      *version = self->version;
+      result = GCS_POLL_READY;
+    }
+  else if (self->n_senders == 0)
+    result = GCS_POLL_DONE;
+  else
+    {
+      if (waker != NULL && rx->waker != waker)
+        {
+          old_waker = rx->waker;
+          rx->waker = gcs_waker_ref (waker);
+        }
+      result = GCS_POLL_PENDING;
+    }
+  gcs_mutex_unlock (&self->lock);
+
+  if (old_waker != NULL)
+    gcs_waker_unref (old_waker);
+  return result;
+}
+
+void
+gcs_watch_chan_forget_waker (GcsWatchChan *self,
+                             GcsWatchRx   *rx,
+                             GcsWaker     *waker)
+{
+  GcsWaker *old = NULL;
+
+  gcs_mutex_lock (&self->lock);
+  if (rx->waker == waker)
+    old = g_steal_pointer (&rx->waker);
+  gcs_mutex_unlock (&self->lock);
+  if (old != NULL)
+    gcs_waker_unref (old);
+}
+
+/**
+ * gcs_watch_new:
+ * @initial: the initial value; its type is the channel's item type
+ * @tx: (out) (transfer full): the sender
+ * @rx: (out) (transfer full): a receiver, which has seen @initial
+ *
+ * Creates a watch channel holding a copy of @initial.
+ */
+void
+gcs_watch_new (const GValue      *initial,
+               GcsWatchSender   **tx,
+               GcsWatchReceiver **rx)
+{
+  GcsWatchChan *chan;
+
+  g_return_if_fail (GCS_IS_VALUE (initial));
+  g_return_if_fail (tx != NULL);
+  g_return_if_fail (rx != NULL);
+
+  chan = gcs_watch_chan_new (initial);
+  *tx = gcs_watch_sender_new_for_chan (chan);
+  *rx = gcs_watch_receiver_new_for_chan (chan, 0);
+  gcs_watch_chan_unref (chan);
+}
