@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "gcs-error.h"
+#include "gcs-poll-task-private.h"
 #include "gcs-receiver-private.h"
 #include "gcs-value-private.h"
 
@@ -353,9 +354,8 @@ gcs_receiver_recv_blocking (GcsReceiver   *self,
 /* The receiver's GSource: a driver calling a GcsReceiverFunc per item. */
 typedef struct
 {
-  GcsDriver     driver;
-  GcsReceiver  *receiver;
-  GCancellable *cancellable;  /* recv_async: once cancelled, take nothing */
+  GcsDriver    driver;
+  GcsReceiver *receiver;
 } GcsReceiverSource;
 
 static gboolean
@@ -375,8 +375,6 @@ gcs_receiver_source_dispatch (GSource     *source,
       return G_SOURCE_REMOVE;
     }
   gcs_receiver_set_context (self->receiver, g_source_get_context (source));
-  if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
-    return G_SOURCE_CONTINUE;
 
   for (guint n = 0; ; n++)
     {
@@ -418,7 +416,6 @@ gcs_receiver_source_finalize (GSource *source)
 
   gcs_receiver_forget_waker (self->receiver, self->driver.waker);
   g_clear_object (&self->receiver);
-  g_clear_object (&self->cancellable);
   gcs_driver_finalize (source);
 }
 
@@ -519,68 +516,25 @@ gcs_receiver_attach (GcsReceiver     *self,
   return gcs_receiver_attach_full (self, context, G_PRIORITY_DEFAULT, func, user_data, destroy);
 }
 
-/* recv_async: a receiver source that completes a task with one item, and
- * a cancellable source racing it on the same context. Each holds a task
- * reference that goes when the winner destroys both. */
-typedef struct
+/* recv_async: a driver polling the receiver once per wake, see
+ * gcs-poll-task-private.h. */
+static GcsPoll
+recv_async_poll (gpointer   owner,
+                 GcsWaker  *waker,
+                 GValue    *value,
+                 GError   **error)
 {
-  GValue   value;
-  GSource *recv_source;
-  GSource *cancel_source;
-} RecvData;
+  GcsReceiver *self = owner;
 
-static void
-recv_data_free (gpointer data)
-{
-  RecvData *recv = data;
-
-  if (gcs_value_is_set (&recv->value))
-    gcs_value_clear (&recv->value);
-  if (recv->recv_source != NULL)
-    g_source_destroy (recv->recv_source);
-  g_clear_pointer (&recv->recv_source, g_source_unref);
-  if (recv->cancel_source != NULL)
-    g_source_destroy (recv->cancel_source);
-  g_clear_pointer (&recv->cancel_source, g_source_unref);
-  g_free (recv);
+  gcs_receiver_set_context (self, gcs_waker_get_context (waker));
+  return gcs_receiver_poll (self, waker, value);
 }
 
 static void
-recv_data_stop_sources (RecvData *recv)
+recv_async_forget_waker (gpointer  owner,
+                         GcsWaker *waker)
 {
-  g_source_destroy (recv->recv_source);
-  if (recv->cancel_source != NULL)
-    g_source_destroy (recv->cancel_source);
-}
-
-static gboolean
-recv_async_item_cb (GcsReceiver  *receiver,
-                    const GValue *value,
-                    gpointer      data)
-{
-  GTask *task = data;
-  RecvData *recv = g_task_get_task_data (task);
-
-  recv_data_stop_sources (recv);
-  if (value != NULL)
-    {
-      gcs_value_copy_new (value, &recv->value);
-      g_task_return_pointer (task, &recv->value, NULL);
-    }
-  else
-    g_task_return_pointer (task, NULL, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-recv_async_cancelled_cb (GCancellable *cancellable,
-                         gpointer      data)
-{
-  GTask *task = data;
-
-  recv_data_stop_sources (g_task_get_task_data (task));
-  g_task_return_error_if_cancelled (task);
-  return G_SOURCE_REMOVE;
+  gcs_receiver_forget_waker (owner, waker);
 }
 
 /**
@@ -601,8 +555,6 @@ gcs_receiver_recv_async (GcsReceiver         *self,
                          gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GMainContext *context;
-  RecvData *recv;
 
   g_return_if_fail (GCS_IS_RECEIVER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -610,31 +562,7 @@ gcs_receiver_recv_async (GcsReceiver         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gcs_receiver_recv_async);
   g_task_set_name (task, "[gchanstream] recv");
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  /* An item taken from the channel is delivered even if the cancellable
-   * fires meanwhile: a cancelled receive has taken nothing. */
-  g_task_set_check_cancellable (task, FALSE);
-
-  context = g_task_get_context (task);
-  gcs_receiver_set_context (self, context);
-  recv = g_new0 (RecvData, 1);
-  g_task_set_task_data (task, recv, recv_data_free);
-
-  recv->recv_source = gcs_receiver_create_source (self);
-  if (cancellable != NULL)
-    ((GcsReceiverSource *) recv->recv_source)->cancellable = g_object_ref (cancellable);
-  g_source_set_callback (recv->recv_source, (GSourceFunc) recv_async_item_cb,
-                         g_object_ref (task), g_object_unref);
-  g_source_attach (recv->recv_source, context);
-
-  if (cancellable != NULL)
-    {
-      recv->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (recv->cancel_source, G_SOURCE_FUNC (recv_async_cancelled_cb),
-                             g_object_ref (task), g_object_unref);
-      g_source_attach (recv->cancel_source, context);
-    }
+  gcs_poll_task_run (task, recv_async_poll, recv_async_forget_waker);
 }
 
 /**
@@ -657,7 +585,7 @@ gcs_receiver_recv_finish (GcsReceiver   *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcs_receiver_recv_async, NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return gcs_poll_task_propagate (G_TASK (result), error);
 }
 
 /**
