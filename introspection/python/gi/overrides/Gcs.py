@@ -2,19 +2,23 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# PyGObject 3.42 needs three fixes to use channels comfortably (see the
-# project's notes on GI bindings):
+# PyGObject 3.42 needs these fixes to use channels and streams comfortably
+# (see the project's notes on GI bindings):
 # - a Python int outside int32 cannot become a GValue: it raises
 #   OverflowError before C is called, so sends box it as gint64 / guint64;
 # - an exception in a callback is printed and swallowed; _raising_gerror()
 #   turns it into a GError C can report;
 # - recv_async() without a callback is accepted and loses the item it
-#   takes, so the override requires the callback.
+#   takes, so the override requires the callback;
+# - stream methods wrap their callbacks (see "streams" below) and take
+#   Python-friendly arguments: scan(init, func), flat_map_unordered(func,
+#   limit), for_each_async(func, cancellable, callback),
+#   fold_async(init, func, cancellable, callback).
 
 import functools
 import sys
 
-from gi.repository import GLib, GObject
+from gi.repository import Gio, GLib, GObject
 
 from ..module import get_introspection_module
 from ..overrides import override
@@ -34,15 +38,24 @@ def _box(value):
             return GObject.Value(GObject.TYPE_UINT64, value)
         raise GLib.Error.new_literal(
             Gcs.channel_error_quark(),
-            'Cannot send %d: it does not fit in 64 bits' % value,
+            '%d does not fit in a 64-bit integer' % value,
             int(Gcs.ChannelError.TYPE))
     return value
 
 
+def _callback_error(e):
+    """The GLib.Error a callback's exception @e becomes."""
+    return GLib.Error.new_literal(
+        Gio.io_error_quark(), '%s: %s' % (type(e).__name__, e),
+        int(Gio.IOErrorEnum.FAILED))
+
+
 def _raising_gerror(func):
     """Wraps @func so that any exception other than GLib.Error leaves it as
-    a GLib.Error in the gcs-channel-error domain, carrying the exception's
-    type and message, which C sees as the callback's GError."""
+    a GLib.Error G_IO_ERROR_FAILED carrying the exception's type and
+    message ("ValueError: bad item"), which C sees as the callback's
+    GError. A GLib.Error keeps its domain, code and message. (Not the
+    gcs-channel-error domain: its code 0 is CLOSED.)"""
     @functools.wraps(func)
     def wrapper(*args):
         try:
@@ -50,9 +63,7 @@ def _raising_gerror(func):
         except GLib.Error:
             raise
         except Exception as e:
-            raise GLib.Error.new_literal(
-                Gcs.channel_error_quark(),
-                '%s: %s' % (type(e).__name__, e), 0) from e
+            raise _callback_error(e) from None
     return wrapper
 
 
@@ -103,3 +114,187 @@ class Receiver(Gcs.Receiver):
 
 Receiver = override(Receiver)
 __all__.append('Receiver')
+
+
+# --- streams ----------------------------------------------------------
+#
+# Every stream method that takes a Python callback wraps it:
+# - any exception becomes a GLib.Error (G_IO_ERROR_FAILED, "Type: message")
+#   that ends the stream at its consumer, where PyGObject alone would print
+#   it and go on as if the callback had returned nothing;
+# - a value for C (map, filter_map, scan, fold) is made safe to marshal:
+#   ints outside int32 are boxed as gint64 / guint64, and an explicit
+#   GObject.Value holding a pointer (a string, an object, a boxed) is
+#   unwrapped, since PyGObject 3.42 copies such a Value into C's result
+#   shallowly and frees it twice;
+# - user data given after the callback is passed on to it, as PyGObject
+#   does, but held by the wrapper: C's own closure data is not used.
+#
+# The methods are on the Gcs.Stream interface, so they apply to every
+# stream: ReceiverStream and the private types combinators return alike.
+# Asynchronous operations require their callback (without one PyGObject
+# 3.42 would start the operation and drop its result).
+
+# Fundamental types a GObject.Value can carry out of a callback safely:
+# they hold no pointer.
+_SCALAR_FUNDAMENTALS = frozenset(
+    GObject.type_from_name(name) for name in (
+        'gchar', 'guchar', 'gboolean', 'gint', 'guint', 'glong', 'gulong',
+        'gint64', 'guint64', 'gfloat', 'gdouble', 'GEnum', 'GFlags'))
+
+
+def _result(value):
+    """Turns what a Python callback returned into something PyGObject can
+    put into a caller-allocated GValue without losing or breaking it."""
+    if isinstance(value, GObject.Value):
+        if value.g_type.fundamental in _SCALAR_FUNDAMENTALS:
+            return value
+        return value.get_value()
+    return _box(value)
+
+
+def _wrap(func, user_data, n_args, convert=None):
+    """The callback C calls: @func on the first @n_args arguments C passes
+    (PyGObject appends closure data after them) and @user_data, its result
+    through @convert, any exception turned into a GLib.Error."""
+    if not callable(func):
+        raise TypeError('%r is not callable' % (func,))
+
+    def wrapper(*args):
+        try:
+            result = func(*args[:n_args], *user_data)
+            return result if convert is None else convert(result)
+        except GLib.Error:
+            raise
+        except Exception as e:
+            raise _callback_error(e) from None
+    return wrapper
+
+
+def _predicate_result(value):
+    return bool(value)
+
+
+def _stream_result(value):
+    if not isinstance(value, Gcs.Stream):
+        raise TypeError('the callback must return a Gcs.Stream, not %s'
+                        % type(value).__name__)
+    return value
+
+
+def _stream_result_wrapper(func, user_data, n_args):
+    inner = _wrap(func, user_data, n_args)
+
+    def wrapper(*args):
+        result = inner(*args)
+        try:
+            return _stream_result(result)
+        except TypeError as e:
+            raise _callback_error(e) from None
+    return wrapper
+
+
+def _need_callback(name, callback):
+    if callback is None:
+        raise TypeError('Gcs.Stream.%s() needs a callback: without one the '
+                        'operation would run and its result be lost' % name)
+    if not callable(callback):
+        raise TypeError('Gcs.Stream.%s(): callback %r is not callable'
+                        % (name, callback))
+
+
+class Stream(Gcs.Stream):
+    # Sources
+
+    @staticmethod
+    def from_values(values):
+        return Gcs.Stream.from_values([_box(v) for v in values])
+
+    # Combinators with callbacks
+
+    def map(self, func, *user_data):
+        return super().map(_wrap(func, user_data, 1, _result))
+
+    def filter(self, func, *user_data):
+        return super().filter(_wrap(func, user_data, 1, _predicate_result))
+
+    def filter_map(self, func, *user_data):
+        # None drops the item: it is passed on as is.
+        return super().filter_map(_wrap(func, user_data, 1, _result))
+
+    def inspect(self, func, *user_data):
+        return super().inspect(_wrap(func, user_data, 1, lambda r: None))
+
+    def take_while(self, func, *user_data):
+        return super().take_while(_wrap(func, user_data, 1, _predicate_result))
+
+    def skip_while(self, func, *user_data):
+        return super().skip_while(_wrap(func, user_data, 1, _predicate_result))
+
+    def scan(self, init, func, *user_data):
+        """scan(init, func, *user_data): func(accumulator, item, *user_data)
+        returns the new accumulator; the stream emits each one."""
+        return super().scan(_box(init), _wrap(func, user_data, 2, _result))
+
+    def flat_map(self, func, *user_data):
+        return super().flat_map(_stream_result_wrapper(func, user_data, 1))
+
+    def flat_map_unordered(self, func, limit, *user_data):
+        """flat_map_unordered(func, limit, *user_data): up to @limit inner
+        streams at once (the C order is func, user_data, destroy, limit)."""
+        return super().flat_map_unordered(
+            _stream_result_wrapper(func, user_data, 1), None, limit)
+
+    def catch_error(self, func, *user_data):
+        """func(error, *user_data) gets the GLib.Error and returns the
+        Gcs.Stream to go on with; raising fails the stream."""
+        return super().catch_error(_stream_result_wrapper(func, user_data, 1))
+
+    # Terminal operations
+
+    def next_async(self, cancellable=None, callback=None, *user_data):
+        _need_callback('next_async', callback)
+        return super().next_async(cancellable, callback, *user_data)
+
+    def collect_async(self, cancellable=None, callback=None, *user_data):
+        _need_callback('collect_async', callback)
+        return super().collect_async(cancellable, callback, *user_data)
+
+    def count_async(self, cancellable=None, callback=None, *user_data):
+        _need_callback('count_async', callback)
+        return super().count_async(cancellable, callback, *user_data)
+
+    def forward_async(self, sink, cancellable=None, callback=None, *user_data):
+        _need_callback('forward_async', callback)
+        return super().forward_async(sink, cancellable, callback, *user_data)
+
+    def for_each_async(self, func, cancellable=None, callback=None,
+                       *user_data):
+        """for_each_async(func, cancellable=None, callback=None, *user_data):
+        func(item) for each item; @user_data goes to @callback, as in GIO."""
+        _need_callback('for_each_async', callback)
+        return super().for_each_async(
+            _wrap(func, (), 1, lambda r: None), (),
+            cancellable, callback, *user_data)
+
+    def fold_async(self, init, func, cancellable=None, callback=None,
+                   *user_data):
+        """fold_async(init, func, cancellable=None, callback=None,
+        *user_data): func(accumulator, item) returns the new accumulator;
+        @user_data goes to @callback, as in GIO."""
+        _need_callback('fold_async', callback)
+        return super().fold_async(
+            _box(init), _wrap(func, (), 2, _result), (),
+            cancellable, callback, *user_data)
+
+
+Stream = override(Stream)
+__all__.append('Stream')
+
+
+@override(Gcs.stream_from_values)
+def stream_from_values(values):
+    return Gcs.stream_from_values([_box(v) for v in values])
+
+
+__all__.append('stream_from_values')
