@@ -250,6 +250,12 @@ class Stream(Gcs.Stream):
         Gcs.Stream to go on with; raising fails the stream."""
         return super().catch_error(_stream_result_wrapper(func, user_data, 1))
 
+    def chain(self, other):
+        """The items of @self, then those of @other. Also reached as
+        stream.chain(other), although GObject.Object.chain (signal chain-up)
+        comes first in every stream's MRO: see _object_chain below."""
+        return Gcs.Stream.chain(self, other)
+
     # Terminal operations
 
     def next_async(self, cancellable=None, callback=None, *user_data):
@@ -290,6 +296,27 @@ class Stream(Gcs.Stream):
 
 Stream = override(Stream)
 __all__.append('Stream')
+
+
+# Every stream is a GObject.Object first, and PyGObject's GObject.Object has
+# a chain() of its own (g_signal_chain_from_overridden, for class closures),
+# which shadows Stream.chain in the MRO of every stream type, so
+# stream.chain(other) raised "could not find signal invocation information
+# for this object". GObject.Object.chain is replaced by a dispatcher that
+# calls Stream.chain only for a stream with one stream argument, and
+# PyGObject's function otherwise.
+_gobject_chain = GObject.Object.chain
+
+
+def _object_chain(self, *args, **kwargs):
+    if isinstance(self, Gcs.Stream) and len(args) == 1 and not kwargs \
+            and isinstance(args[0], Gcs.Stream):
+        return Gcs.Stream.chain(self, args[0])
+    return _gobject_chain(self, *args, **kwargs)
+
+
+_object_chain.__doc__ = _gobject_chain.__doc__
+GObject.Object.chain = _object_chain
 
 
 @override(Gcs.stream_from_values)
