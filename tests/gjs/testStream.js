@@ -653,22 +653,33 @@ test('callbacks are released once their stream is done', async () => {
 // (gcs_receiver_finalize -> gcs_chan_close_receiver -> complete_waiters ->
 // g_task_return_new_error). From GJS the finalizer runs during garbage
 // collection, where GJS blocks the AsyncReadyCallback ("Attempting to run a
-// JS callback during garbage collection"), so the send never settles.
-test('a pending send_async settles with CLOSED when the receiver is collected # TODO library bug: completed inside the finalizer', async () => {
-    let settled = null;
+// JS callback during garbage collection"), so the operation never settles:
+// a Sender.send_async, or a forward_async into that sender.
+test('pending sends settle with CLOSED when the receiver is collected # TODO library bug: completed inside the finalizer', async () => {
+    const settled = {};
+    const note = name => [
+        () => {
+            settled[name] = 'done';
+        },
+        e => {
+            settled[name] = e.matches(ERR, Gcs.ChannelError.CLOSED) ? 'closed' : `${e}`;
+        },
+    ];
     (() => {
         const [tx, rx] = Gcs.channel_new(GObject.TYPE_INT, 1);
         tx.try_send(1);
-        tx.send_async(2, null).then(() => {
-            settled = 'sent';
-        }, e => {
-            settled = e.matches(ERR, Gcs.ChannelError.CLOSED) ? 'closed' : `${e}`;
-        });
+        tx.send_async(2, null).then(...note('send'));
         void rx;
     })();
-    await gcUntil(() => settled !== null);
+    (() => {
+        const [tx, rx] = Gcs.channel_new(GObject.TYPE_INT, 1);
+        values(1, 2, 3).forward_async(tx, null).then(...note('forward'));
+        void rx;
+    })();
+    await gcUntil(() => Object.keys(settled).length === 2);
     await iterate(20);
-    assertEq(settled, 'closed', 'the pending send');
+    assertEq(settled.send, 'closed', 'the pending send');
+    assertEq(settled.forward, 'closed', 'the pending forward');
 });
 
 test('no gross leak over 15000 items with chunks', async () => {

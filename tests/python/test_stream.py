@@ -175,6 +175,16 @@ class TestOverride(StreamTestCase):
         run_loop(self, loop)
         self.assertEqual(got, [(2, 'a', 2)])
 
+    def test_from_values(self):
+        self.assertEqual(self.collect(Gcs.Stream.from_values(iter(range(3)))), [0, 1, 2])
+        self.assertEqual(self.collect(Gcs.stream_from_values(['a', 2 ** 40, 1.5, True])),
+                         ['a', 2 ** 40, 1.5, True])
+        self.assertEqual(self.collect(values()), [])
+        # None would crash PyGObject 3.42 (it unsets an uninitialized GValue).
+        for make in (Gcs.Stream.from_values, Gcs.stream_from_values):
+            with self.assertRaisesRegex(TypeError, 'None is not a stream item'):
+                make(['a', None])
+
     def test_lazy(self):
         calls = []
         s = values(1, 2, 3).map(lambda v: calls.append(v) or v)
@@ -253,6 +263,9 @@ class TestPipelines(StreamTestCase):
              .filter_map(lambda v: None if v % 2 else 'even %d' % v))
         self.assertEqual(self.collect(s), ['even 2', 'even 4'])
         self.assertEqual(seen, [1, 2, 3, 1, 4])
+        # Only None drops: falsy values are items.
+        self.assertEqual(self.collect(values(1, 2, 3).filter_map(
+            lambda v: {1: 0, 2: None, 3: ''}[v])), [0, ''])
 
     def test_chain_buffered(self):
         a, t = produce(range(3))

@@ -203,12 +203,25 @@ def _need_callback(name, callback):
                         % (name, callback))
 
 
+def _items(values):
+    """The items of a Python iterable, ready for a GValue array."""
+    items = []
+    for v in values:
+        # PyGObject 3.42 can't put None into a GValue array and crashes
+        # (g_value_unset on an uninitialized GValue) instead of raising.
+        if v is None:
+            raise TypeError('None is not a stream item')
+        items.append(_box(v))
+    return items
+
+
 class Stream(Gcs.Stream):
     # Sources
 
     @staticmethod
     def from_values(values):
-        return Gcs.Stream.from_values([_box(v) for v in values])
+        """A stream of @values (any iterable of items, not None)."""
+        return Gcs.Stream.from_values(_items(values))
 
     # Combinators with callbacks
 
@@ -321,7 +334,7 @@ GObject.Object.chain = _object_chain
 
 @override(Gcs.stream_from_values)
 def stream_from_values(values):
-    return Gcs.stream_from_values([_box(v) for v in values])
+    return Gcs.stream_from_values(_items(values))
 
 
 __all__.append('stream_from_values')
