@@ -174,6 +174,14 @@ class TestOverride(StreamTestCase):
         values(1, 2).count_async(None, done, 'a', 2)
         run_loop(self, loop)
         self.assertEqual(got, [(2, 'a', 2)])
+        # Keywords, as raw PyGObject takes them.
+        got.clear()
+        values(1, 2, 3).count_async(callback=lambda s, r, ud: done(s, r, ud, 'kw'), user_data='u')
+        run_loop(self, loop)
+        self.assertEqual(got, [(3, 'u', 'kw')])
+        kind, v = self.finish(lambda cb: values(1, 2).fold_async(init=1, func=lambda a, v: a + v,
+                                                                 callback=cb), 'fold_finish')
+        self.assertEqual((kind, v), ('ok', 4))
 
     def test_from_values(self):
         self.assertEqual(self.collect(Gcs.Stream.from_values(iter(range(3)))), [0, 1, 2])

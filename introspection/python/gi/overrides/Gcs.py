@@ -133,7 +133,8 @@ __all__.append('Receiver')
 # The methods are on the Gcs.Stream interface, so they apply to every
 # stream: ReceiverStream and the private types combinators return alike.
 # Asynchronous operations require their callback (without one PyGObject
-# 3.42 would start the operation and drop its result).
+# 3.42 would start the operation and drop its result); **kwargs keeps
+# PyGObject's user_data= keyword working.
 
 # Fundamental types a GObject.Value can carry out of a callback safely:
 # they hold no pointer.
@@ -271,40 +272,42 @@ class Stream(Gcs.Stream):
 
     # Terminal operations
 
-    def next_async(self, cancellable=None, callback=None, *user_data):
+    def next_async(self, cancellable=None, callback=None, *user_data, **kwargs):
         _need_callback('next_async', callback)
-        return super().next_async(cancellable, callback, *user_data)
+        return super().next_async(cancellable, callback, *user_data, **kwargs)
 
-    def collect_async(self, cancellable=None, callback=None, *user_data):
+    def collect_async(self, cancellable=None, callback=None, *user_data, **kwargs):
         _need_callback('collect_async', callback)
-        return super().collect_async(cancellable, callback, *user_data)
+        return super().collect_async(cancellable, callback, *user_data, **kwargs)
 
-    def count_async(self, cancellable=None, callback=None, *user_data):
+    def count_async(self, cancellable=None, callback=None, *user_data, **kwargs):
         _need_callback('count_async', callback)
-        return super().count_async(cancellable, callback, *user_data)
+        return super().count_async(cancellable, callback, *user_data, **kwargs)
 
-    def forward_async(self, sink, cancellable=None, callback=None, *user_data):
+    def forward_async(self, sink, cancellable=None, callback=None, *user_data,
+                      **kwargs):
         _need_callback('forward_async', callback)
-        return super().forward_async(sink, cancellable, callback, *user_data)
+        return super().forward_async(sink, cancellable, callback, *user_data,
+                                     **kwargs)
 
     def for_each_async(self, func, cancellable=None, callback=None,
-                       *user_data):
+                       *user_data, **kwargs):
         """for_each_async(func, cancellable=None, callback=None, *user_data):
         func(item) for each item; @user_data goes to @callback, as in GIO."""
         _need_callback('for_each_async', callback)
         return super().for_each_async(
             _wrap(func, (), 1, lambda r: None), (),
-            cancellable, callback, *user_data)
+            cancellable, callback, *user_data, **kwargs)
 
     def fold_async(self, init, func, cancellable=None, callback=None,
-                   *user_data):
+                   *user_data, **kwargs):
         """fold_async(init, func, cancellable=None, callback=None,
         *user_data): func(accumulator, item) returns the new accumulator;
         @user_data goes to @callback, as in GIO."""
         _need_callback('fold_async', callback)
         return super().fold_async(
             _box(init), _wrap(func, (), 2, _result), (),
-            cancellable, callback, *user_data)
+            cancellable, callback, *user_data, **kwargs)
 
 
 Stream = override(Stream)
