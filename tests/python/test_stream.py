@@ -300,7 +300,10 @@ class TestPipelines(StreamTestCase):
 
     def test_flat_map(self):
         stream, t = produce([1, 2, 3])
-        got = self.collect(stream.flat_map(lambda v: values(*['%d.%d' % (v, i) for i in range(v)])))
+        def inner(v):
+            return values(*['%d.%d' % (v, i) for i in range(v)])
+
+        got = self.collect(stream.flat_map(inner))
         t.join()
         self.assertEqual(got, ['1.0', '2.0', '2.1', '3.0', '3.1', '3.2'])
 
