@@ -1,0 +1,192 @@
+// gchanstream.js: the Gcs namespace (gchanstream) made comfortable in GJS.
+//
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// GJS loads overrides only for its own namespaces, so an application
+// imports this ES module instead of (or before) 'gi://Gcs', by URI or by a
+// relative path; it is installed as <datadir>/gjs-1.0/gchanstream.js:
+//
+//     import Gcs from 'file:///usr/share/gjs-1.0/gchanstream.js';
+//     // or, with the file shipped beside the application's modules:
+//     import Gcs from './gchanstream.js';
+//
+// (`gjs -m`, or any ES module; a bare path such as '/usr/share/...' is not
+// an ES module specifier in GJS 1.74.) The default export is the Gcs
+// namespace itself, patched in place: once this module has run, every
+// import of 'gi://Gcs' in the process sees the same patched prototypes.
+// It asks for Gcs 1.0 (gi://Gcs?version=1.0).
+//
+// What it changes:
+// - Sequence items (chunks, zip, collect) reach C as a GValue holding a
+//   GValueArray, which GJS 1.74 hands out as a GObject.ValueArray boxed.
+//   They become JavaScript arrays, recursively: the results of
+//   next_finish, collect_finish and fold_finish; the items and
+//   accumulators passed to the callbacks of map, filter, filter_map,
+//   inspect, take_while, skip_while, scan, flat_map, flat_map_unordered,
+//   for_each_async and fold_async; and on receivers try_recv,
+//   recv_blocking, recv_finish and the attach / attach_full callbacks.
+// - The other way, a JavaScript array where a value goes to C (returned by
+//   a map, filter_map, scan or fold callback; an init value; an item of
+//   Gcs.Stream.from_values; a sent item) becomes a GObject.ValueArray,
+//   recursively, where GJS alone fails with "Could not guess unspecified
+//   GValue type".
+// - The asynchronous operations of streams, Receiver.recv_async and
+//   Sender.send_async are promisified (Gio._promisify): called without
+//   their callback they return a Promise, e.g.
+//   `const items = await stream.collect_async(null);`. With a callback they
+//   work as before.
+//
+// Errors need nothing: a JavaScript exception thrown in any callback is a
+// GError for C (GJS does that), which ends the stream; the terminal
+// operation's finish (or Promise) then throws it back as the same kind of
+// JavaScript error with the same message (an Error, a TypeError, ...), or
+// as the GLib.Error itself if the callback threw a GLib.Error.
+
+import GObject from 'gi://GObject';
+import Gio from 'gi://Gio';
+import Gcs from 'gi://Gcs?version=1.0';
+
+const PATCHED = Symbol.for('gchanstream.gjs.patched');
+
+/**
+ * Turns a GObject.ValueArray (a sequence item) into an array, recursively;
+ * anything else is returned as it is.
+ *
+ * @param {*} value a value from C
+ * @returns {*} the value, with sequences as arrays
+ */
+export function toJS(value) {
+    if (!(value instanceof GObject.ValueArray))
+        return value;
+    const out = new Array(value.n_values);
+    for (let i = 0; i < value.n_values; i++)
+        out[i] = toJS(value.get_nth(i));
+    return out;
+}
+
+/**
+ * Turns an array into a GObject.ValueArray, recursively, so C gets a
+ * sequence; anything else is returned as it is.
+ *
+ * @param {*} value a value for C
+ * @returns {*} the value, with arrays as GObject.ValueArray
+ */
+export function fromJS(value) {
+    if (!Array.isArray(value))
+        return value;
+    const array = GObject.ValueArray.new(value.length);
+    for (const item of value)
+        array.append(fromJS(item));
+    return array;
+}
+
+// Replaces proto[name] with make(original), keeping the function's length,
+// which Gio._promisify compares with the arguments it gets.
+function patch(proto, name, make) {
+    const original = proto[name];
+    if (typeof original !== 'function')
+        throw new Error(`gchanstream.js: ${name} is missing; Gcs does not match this module`);
+    const replacement = make(original);
+    Object.defineProperty(replacement, 'length', {value: original.length});
+    Object.defineProperty(replacement, 'name', {value: name});
+    proto[name] = replacement;
+}
+
+// A callback that gets its first @nItems arguments as JavaScript values and
+// returns its result through @result (or as it is).
+function wrapCallback(func, nItems, result = null) {
+    if (typeof func !== 'function')
+        return func;   // GJS reports the wrong type itself
+    return function (...args) {
+        for (let i = 0; i < nItems && i < args.length; i++)
+            args[i] = toJS(args[i]);
+        const ret = func.apply(this, args);
+        return result ? result(ret) : ret;
+    };
+}
+
+// A method whose first argument (after @skip others) is a callback.
+function patchCallbackMethod(proto, name, nItems, result, skip = 0) {
+    patch(proto, name, original => function (...args) {
+        if (skip > 0 && args.length > 0)
+            args[0] = fromJS(args[0]);   // the init value of scan, fold_async
+        args[skip] = wrapCallback(args[skip], nItems, result);
+        return original.apply(this, args);
+    });
+}
+
+function patchResult(proto, name) {
+    patch(proto, name, original => function (...args) {
+        return toJS(original.apply(this, args));
+    });
+}
+
+function patchArgument(proto, name, index = 0) {
+    patch(proto, name, original => function (...args) {
+        if (args.length > index)
+            args[index] = fromJS(args[index]);
+        return original.apply(this, args);
+    });
+}
+
+// GcsReceiverFunc: (receiver, value) with value NULL at the end.
+function wrapReceiverFunc(func) {
+    if (typeof func !== 'function')
+        return func;
+    return function (receiver, value, ...rest) {
+        return func.call(this, receiver, toJS(value), ...rest);
+    };
+}
+
+if (!Gcs.Stream.prototype[PATCHED]) {
+    const stream = Gcs.Stream.prototype;
+
+    // Combinators: items in, values out.
+    for (const name of ['map', 'filter_map'])
+        patchCallbackMethod(stream, name, 1, fromJS);
+    for (const name of ['filter', 'inspect', 'take_while', 'skip_while',
+        'flat_map', 'flat_map_unordered'])
+        patchCallbackMethod(stream, name, 1);
+    patchCallbackMethod(stream, 'scan', 2, fromJS, 1);
+
+    // Terminal operations.
+    patchCallbackMethod(stream, 'for_each_async', 1);
+    patchCallbackMethod(stream, 'fold_async', 2, fromJS, 1);
+    for (const name of ['next_finish', 'collect_finish', 'fold_finish'])
+        patchResult(stream, name);
+
+    // Sources: Gcs.Stream.from_values and Gcs.stream_from_values.
+    for (const [holder, name] of [[Gcs.Stream, 'from_values'], [Gcs, 'stream_from_values']]) {
+        if (typeof holder[name] !== 'function')
+            continue;
+        const original = holder[name];
+        holder[name] = function (values) {
+            return original.call(this, Array.from(values, fromJS));
+        };
+    }
+
+    // Channels carry sequences too (a stream forwarded into one, say).
+    const receiver = Gcs.Receiver.prototype;
+    for (const name of ['try_recv', 'recv_blocking', 'recv_finish'])
+        patchResult(receiver, name);
+    patch(receiver, 'attach', original => function (context, func, ...rest) {
+        return original.call(this, context, wrapReceiverFunc(func), ...rest);
+    });
+    patch(receiver, 'attach_full', original => function (context, priority, func, ...rest) {
+        return original.call(this, context, priority, wrapReceiverFunc(func), ...rest);
+    });
+    const sender = Gcs.Sender.prototype;
+    for (const name of ['try_send', 'send_async', 'send_blocking'])
+        patchArgument(sender, name);
+    patchArgument(Gcs.Sink.prototype, 'send_async');
+
+    // Promises: op(args) without the callback returns a Promise.
+    for (const name of ['next', 'collect', 'fold', 'count', 'for_each', 'forward'])
+        Gio._promisify(stream, `${name}_async`, `${name}_finish`);
+    Gio._promisify(receiver, 'recv_async', 'recv_finish');
+    Gio._promisify(sender, 'send_async', 'send_finish');
+
+    Object.defineProperty(stream, PATCHED, {value: true});
+}
+
+export default Gcs;
