@@ -432,26 +432,55 @@ gcs_chan_send_cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
-/* Completes admitted or closed async senders, outside the lock. */
 static void
-complete_waiters (GSList *tasks)
+complete_waiter (GTask *task)
+{
+  SendWaiter *waiter = g_task_get_task_data (task);
+  gboolean admitted = waiter->state == WAITER_ADMITTED;
+
+  if (waiter->cancel_source != NULL)
+    g_source_destroy (waiter->cancel_source);
+  /* Past this point the task's thread may free the waiter. */
+  gcs_tsan_release (waiter);
+  if (admitted)
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                             "The channel's receiver is closed");
+}
+
+static gboolean
+complete_waiter_cb (gpointer task)
+{
+  complete_waiter (task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Completes admitted or closed async senders, outside the lock. With
+ * @defer, from an idle on each task's context: a receiver closed or
+ * finalized (by a garbage collector, say) must not run send callbacks
+ * from inside that call. */
+static void
+complete_waiters (GSList   *tasks,
+                  gboolean  defer)
 {
   for (GSList *l = tasks; l != NULL; l = l->next)
     {
       GTask *task = l->data;
-      SendWaiter *waiter = g_task_get_task_data (task);
-      gboolean admitted = waiter->state == WAITER_ADMITTED;
 
-      if (waiter->cancel_source != NULL)
-        g_source_destroy (waiter->cancel_source);
-      /* Past this point the task's thread may free the waiter. */
-      gcs_tsan_release (waiter);
-      if (admitted)
-        g_task_return_boolean (task, TRUE);
+      if (defer)
+        {
+          g_autoptr(GSource) idle = g_idle_source_new ();
+
+          g_source_set_static_name (idle, "[gchanstream] send closed");
+          g_source_set_callback (idle, complete_waiter_cb, task, g_object_unref);
+          g_source_attach (idle, g_task_get_context (task));
+        }
       else
-        g_task_return_new_error (task, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
-                                 "The channel's receiver is closed");
-      g_object_unref (task);
+        {
+          complete_waiter (task);
+          g_object_unref (task);
+        }
     }
   g_slist_free (tasks);
 }
@@ -629,7 +658,7 @@ gcs_chan_take (GcsChan   *self,
   if (old_waker != NULL)
     gcs_waker_unref (old_waker);
   if (G_UNLIKELY (tasks != NULL))
-    complete_waiters (tasks);
+    complete_waiters (tasks, FALSE);
   return n;
 }
 
@@ -727,7 +756,7 @@ gcs_chan_close_receiver (GcsChan  *self,
   waker = gcs_chan_steal_waker_locked (self);
   gcs_mutex_unlock (&self->lock);
 
-  complete_waiters (g_slist_reverse (tasks));
+  complete_waiters (g_slist_reverse (tasks), TRUE);
   wake_and_unref (waker);
   gcs_queue_clear (&discarded);
 }
