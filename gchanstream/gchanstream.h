@@ -18,5 +18,6 @@
 # include "gcs-receiver-stream.h"
 # include "gcs-sink.h"
 # include "gcs-stream.h"
+# include "gcs-stream-events.h"
 # include "gcs-waker.h"
 #undef GCHANSTREAM_INSIDE
