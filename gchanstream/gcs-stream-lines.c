@@ -141,7 +141,9 @@ lines_poll (GcsAdapter  *self,
             GError     **error)
 {
   Reader *r = ((Lines *) self->state)->reader;
-  gsize available;
+  gsize available = r->buffer->len - r->start;
+  gsize from = r->start;
+  gsize len;
 
   if (r->waker != waker)
     {
@@ -149,18 +151,14 @@ lines_poll (GcsAdapter  *self,
       r->waker = gcs_waker_ref (waker);
     }
 
-  for (;;)
+  if (available > r->scanned)
     {
       const guint8 *data = r->buffer->data + r->start;
-      const guint8 *newline;
+      const guint8 *newline = memchr (data + r->scanned, '\n', available - r->scanned);
 
-      available = r->buffer->len - r->start;
-      newline = memchr (data + r->scanned, '\n', available - r->scanned);
       if (newline != NULL)
         {
-          gsize len = newline - data;
-          gsize from = r->start;
-
+          len = newline - data;
           r->start += len + 1;
           r->scanned = 0;
           if (len > 0 && data[len - 1] == '\r')
@@ -168,17 +166,18 @@ lines_poll (GcsAdapter  *self,
           return reader_take_line (r, from, len, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
         }
       r->scanned = available;
+    }
 
-      if (r->error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&r->error));
-          return GCS_POLL_ERROR;
-        }
-      if (r->eof)
-        break;
+  if (r->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&r->error));
+      return GCS_POLL_ERROR;
+    }
+  if (!r->eof)
+    {
       if (!r->reading)
         reader_start_read (r, waker);
-      /* Completes on a later iteration, never within the call. */
+      /* It completes on a later iteration, never within the call. */
       return GCS_POLL_PENDING;
     }
 
@@ -186,13 +185,9 @@ lines_poll (GcsAdapter  *self,
    * part of a line, at the end as anywhere else.) */
   if (available == 0)
     return GCS_POLL_DONE;
-  {
-    gsize from = r->start;
-
-    r->start += available;
-    r->scanned = 0;
-    return reader_take_line (r, from, available, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
-  }
+  r->start += available;
+  r->scanned = 0;
+  return reader_take_line (r, from, available, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
 }
 
 static void

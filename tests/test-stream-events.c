@@ -91,6 +91,16 @@ advance (guint ms)
       }                                                                         \
   } G_STMT_END
 
+/* Combinators take their upstream transfer none; for an upstream made on
+ * the spot: calls @call on it and drops it. */
+#define OWNED(call, upstream, ...)                                  \
+  ({                                                                \
+    GcsStream *_up = (upstream);                                    \
+    GcsStream *_made = call (_up, __VA_ARGS__);                     \
+    g_object_unref (_up);                                           \
+    _made;                                                          \
+  })
+
 /* Values as text */
 
 static void
@@ -377,14 +387,14 @@ static void
 test_debounce_end (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(Collector) c = collector_new (gcs_stream_debounce (INTS (1, 2, 3), 10000));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_debounce, INTS (1, 2, 3), 10000));
 
   drain ();
   assert_items (c, "[3]");
   assert_ended_ok (c);
 
   {
-    g_autoptr(Collector) empty = collector_new (gcs_stream_debounce (INTS (), 10000));
+    g_autoptr(Collector) empty = collector_new (OWNED (gcs_stream_debounce, INTS (), 10000));
 
     drain ();
     assert_items (empty, "[]");
@@ -419,7 +429,7 @@ test_debounce_error (Fixture       *f,
 {
   Chan chan = chan_new (G_TYPE_INT64);
   GcsStream *failing = gcs_stream_map (chan.stream, fail_on_99, NULL, NULL);
-  g_autoptr(Collector) c = collector_new (gcs_stream_debounce (failing, 100));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_debounce, failing, 100));
 
   g_object_unref (chan.stream);
   send_int (chan.tx, 1);
@@ -473,7 +483,7 @@ test_throttle_burst (Fixture       *f,
 
   {
     /* 0 ms: everything passes. */
-    g_autoptr(Collector) all = collector_new (gcs_stream_throttle (INTS (1, 2, 3), 0));
+    g_autoptr(Collector) all = collector_new (OWNED (gcs_stream_throttle, INTS (1, 2, 3), 0));
 
     drain ();
     assert_items (all, "[1, 2, 3]");
@@ -552,7 +562,7 @@ test_timeout_quiet (Fixture       *f,
 
   {
     /* An item that is there is never late, whatever the time. */
-    GcsStream *ready = gcs_stream_timeout (INTS (1, 2), 0);
+    GcsStream *ready = OWNED (gcs_stream_timeout, INTS (1, 2), 0);
     g_autoptr(Collector) c2 = collector_new (ready);
 
     drain ();
@@ -606,7 +616,7 @@ test_chunks_timeout_error (Fixture       *f,
 {
   Chan chan = chan_new (G_TYPE_INT64);
   GcsStream *failing = gcs_stream_map (chan.stream, fail_on_99, NULL, NULL);
-  g_autoptr(Collector) c = collector_new (gcs_stream_chunks_timeout (failing, 5, 100));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_chunks_timeout, failing, 5, 100));
 
   g_object_unref (chan.stream);
   send_int (chan.tx, 1);
@@ -623,7 +633,7 @@ static void
 test_interval (Fixture       *f,
                gconstpointer  data)
 {
-  g_autoptr(Collector) c = collector_new (gcs_stream_take (gcs_stream_interval (100), 3));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take, gcs_stream_interval (100), 3));
 
   drain ();
   advance (99);
@@ -833,7 +843,7 @@ test_timers_released (Fixture       *f,
       /* Ended normally */
       {
         Chan chan = chan_new (G_TYPE_INT64);
-        g_autoptr(Collector) c = collector_new (gcs_stream_take (timed[i].make (chan.stream), 1));
+        g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take, timed[i].make (chan.stream), 1));
 
         send_int (chan.tx, 1);
         g_object_unref (chan.stream);
@@ -874,7 +884,7 @@ test_real_interval (Fixture       *f,
                     gconstpointer  data)
 {
   gint64 start = g_get_monotonic_time ();
-  g_autoptr(Collector) c = collector_new (gcs_stream_take (gcs_stream_interval (10), 5));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take, gcs_stream_interval (10), 5));
 
   ITERATE_UNTIL (c->done);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 50 * 1000);
@@ -960,7 +970,7 @@ test_real_no_source_left (Fixture       *f,
     }
   /* And after a normal end. */
   {
-    g_autoptr(Collector) c = collector_new (gcs_stream_take (gcs_stream_interval (5), 2));
+    g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take, gcs_stream_interval (5), 2));
 
     ITERATE_UNTIL (c->done);
     drain ();
@@ -1363,7 +1373,7 @@ test_from_property_thread (Fixture       *f,
 {
   TestObj *obj = g_object_new (TEST_TYPE_OBJ, NULL);
   GcsStream *stream = gcs_stream_from_property (G_OBJECT (obj), "count");
-  g_autoptr(Collector) c = collector_new (gcs_stream_take (stream, 1001));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take, stream, 1001));
   GThread *thread = g_thread_new ("setter", set_count_thread, obj);
 
   ITERATE_UNTIL (c->done);
@@ -1475,7 +1485,7 @@ test_from_signal_thread (Fixture       *f,
                          gconstpointer  data)
 {
   TestObj *obj = g_object_new (TEST_TYPE_OBJ, NULL);
-  g_autoptr(Collector) c = collector_new (gcs_stream_take (gcs_stream_from_signal (G_OBJECT (obj), "one"), 1000));
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take, gcs_stream_from_signal (G_OBJECT (obj), "one"), 1000));
   GThread *thread = g_thread_new ("emitter", emit_thread, obj);
 
   ITERATE_UNTIL (c->done);
@@ -1622,7 +1632,7 @@ test_take_until_disposed_elsewhere (Fixture       *f,
                                     gconstpointer  data)
 {
   TestObj *obj = g_object_new (TEST_TYPE_OBJ, NULL);
-  g_autoptr(Collector) c = collector_new (gcs_stream_take_until_disposed (gcs_stream_interval (100),
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take_until_disposed, gcs_stream_interval (100),
                                                                           G_OBJECT (obj)));
 
   drain ();
@@ -1653,8 +1663,8 @@ test_take_until_disposed_in_poll (Fixture       *f,
                                   gconstpointer  data)
 {
   TestObj *obj = g_object_new (TEST_TYPE_OBJ, NULL);
-  GcsStream *watched = gcs_stream_inspect (INTS (1, 2, 3, 4), dispose_at_2, obj, NULL);
-  g_autoptr(Collector) c = collector_new (gcs_stream_take_until_disposed (watched, G_OBJECT (obj)));
+  GcsStream *watched = OWNED (gcs_stream_inspect, INTS (1, 2, 3, 4), dispose_at_2, obj, NULL);
+  g_autoptr(Collector) c = collector_new (OWNED (gcs_stream_take_until_disposed, watched, G_OBJECT (obj)));
 
   drain ();
   /* Item 2 was on its way out when the object went; 3 never comes. */
