@@ -178,13 +178,17 @@ static void
 watch_release (Watch       *self,
                GWeakNotify  notify)
 {
+  GQueue items = G_QUEUE_INIT;
   gboolean disposed;
   GObject *object;
 
   gcs_mutex_lock (&self->lock);
   self->released = TRUE;
   disposed = self->disposed;
-  g_queue_clear_full (&self->items, value_free);
+  /* Freed outside the lock: an item may hold the object's last reference
+   * (a signal's instance), whose disposal calls our weak notify. */
+  items = self->items;
+  g_queue_init (&self->items);
   g_clear_pointer (&self->waker, gcs_waker_unref);
   gcs_mutex_unlock (&self->lock);
 
@@ -200,6 +204,7 @@ watch_release (Watch       *self,
       watch_unref (self);
       g_object_unref (object);
     }
+  g_queue_clear_full (&items, value_free);
   watch_unref (self);
 }
 

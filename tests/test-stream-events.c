@@ -1518,6 +1518,35 @@ test_from_signal_unconsumed (Fixture       *f,
   g_object_unref (obj);
   g_assert_cmpuint (finalized, ==, 1);
 
+  /* Dropped with an item holding the object's last reference (the
+   * instance, for a signal without parameters). */
+  obj = g_object_new (TEST_TYPE_OBJ, NULL);
+  finalized = 0;
+  g_object_weak_ref (G_OBJECT (obj), count_finalized, &finalized);
+  stream = gcs_stream_from_signal (G_OBJECT (obj), "ping");
+  g_signal_emit (obj, obj_signals[SIG_PING], 0);
+  g_object_unref (obj);
+  g_assert_cmpuint (finalized, ==, 0);
+  g_object_unref (stream);
+  g_assert_cmpuint (finalized, ==, 1);
+
+  /* The same, consumed and cancelled with the item queued. */
+  obj = g_object_new (TEST_TYPE_OBJ, NULL);
+  finalized = 0;
+  g_object_weak_ref (G_OBJECT (obj), count_finalized, &finalized);
+  stream = gcs_stream_from_signal (G_OBJECT (obj), "ping");
+  {
+    g_autoptr(Collector) c = collector_new (g_object_ref (stream));
+
+    g_signal_emit (obj, obj_signals[SIG_PING], 0);
+    g_object_unref (obj);
+    g_cancellable_cancel (c->cancellable);
+    drain ();
+    g_assert_true (c->done);
+    g_object_unref (stream);
+    g_assert_cmpuint (finalized, ==, 1);
+  }
+
   /* The object goes first: the stream is simply ended. */
   obj = g_object_new (TEST_TYPE_OBJ, NULL);
   stream = gcs_stream_from_signal (G_OBJECT (obj), "ping");
