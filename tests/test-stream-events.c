@@ -17,6 +17,7 @@
 #define GLIB_DISABLE_DEPRECATION_WARNINGS
 
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1864,6 +1865,35 @@ test_lines_pipe (Fixture       *f,
   g_assert_true (g_subprocess_wait (process, NULL, &error));
 }
 
+/* A socket: one end of a socketpair, the other written and shut down. */
+static void
+test_lines_socket (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) ours = NULL;
+  g_autoptr(GSocket) theirs = NULL;
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(Collector) c = NULL;
+  int fds[2];
+
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM, 0, fds), ==, 0);
+  ours = g_socket_new_from_fd (fds[0], &error);
+  g_assert_no_error (error);
+  theirs = g_socket_new_from_fd (fds[1], &error);
+  g_assert_no_error (error);
+  connection = g_socket_connection_factory_create_connection (ours);
+  c = collector_new (gcs_stream_from_input_stream_lines (g_io_stream_get_input_stream (G_IO_STREAM (connection))));
+
+  g_assert_cmpint (g_socket_send (theirs, "x\r\ny", 4, NULL, &error), ==, 4);
+  ITERATE_UNTIL (c->items->len == 1);
+  g_assert_cmpint (g_socket_send (theirs, "z\n", 2, NULL, &error), ==, 2);
+  g_assert_true (g_socket_shutdown (theirs, FALSE, TRUE, &error));
+  ITERATE_UNTIL (c->done);
+  assert_ended_ok (c);
+  assert_items (c, "[\"x\", \"yz\"]");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1911,6 +1941,7 @@ main (int argc, char *argv[])
   ADD_REAL ("/events/lines/invalid-utf8", test_lines_invalid);
   ADD_REAL ("/events/lines/process-stdout", test_lines_subprocess);
   ADD_REAL ("/events/lines/pipe", test_lines_pipe);
+  ADD_REAL ("/events/lines/socket", test_lines_socket);
 
   return g_test_run ();
 }
