@@ -30,5 +30,6 @@
 # include "gcs-broadcast-stream.h"
 # include "gcs-sink.h"
 # include "gcs-stream.h"
+# include "gcs-stream-events.h"
 # include "gcs-waker.h"
 #undef GCHANSTREAM_INSIDE
