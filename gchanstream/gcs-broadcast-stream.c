@@ -55,15 +55,22 @@ static void gcs_broadcast_stream_stream_init (GcsStreamInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (GcsBroadcastStream, gcs_broadcast_stream, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (GCS_TYPE_STREAM, gcs_broadcast_stream_stream_init))
 
+/* The consumer is done with the stream, or it is finalized. */
 static void
-gcs_broadcast_stream_finalize (GObject *object)
+gcs_broadcast_stream_release (GcsStream *stream)
 {
-  GcsBroadcastStream *self = GCS_BROADCAST_STREAM (object);
+  GcsBroadcastStream *self = (GcsBroadcastStream *) stream;
 
   if (self->receiver != NULL && self->waker != NULL)
     gcs_broadcast_receiver_forget_waker (self->receiver, self->waker);
   g_clear_object (&self->receiver);
   g_clear_pointer (&self->waker, gcs_waker_unref);
+}
+
+static void
+gcs_broadcast_stream_finalize (GObject *object)
+{
+  gcs_broadcast_stream_release (GCS_STREAM (object));
 
   G_OBJECT_CLASS (gcs_broadcast_stream_parent_class)->finalize (object);
 }
@@ -166,6 +173,8 @@ gcs_broadcast_stream_poll_next (GcsStream  *stream,
   guint64 missed = 0;
   GcsPoll result;
 
+  if (G_UNLIKELY (self->receiver == NULL))
+    return GCS_POLL_DONE;
   if (self->ended)
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
@@ -191,6 +200,7 @@ static void
 gcs_broadcast_stream_stream_init (GcsStreamInterface *iface)
 {
   iface->poll_next = gcs_broadcast_stream_poll_next;
+  iface->release = gcs_broadcast_stream_release;
 }
 
 /**

@@ -452,6 +452,8 @@ complete_waiter (GTask *task)
 static gboolean
 complete_waiter_cb (gpointer task)
 {
+  /* Handed over from the closing thread through GLib. */
+  gcs_tsan_acquire (g_task_get_task_data (task));
   complete_waiter (task);
   return G_SOURCE_REMOVE;
 }
@@ -472,6 +474,7 @@ complete_waiters (GSList   *tasks,
         {
           g_autoptr(GSource) idle = g_idle_source_new ();
 
+          gcs_tsan_release (g_task_get_task_data (task));
           g_source_set_static_name (idle, "[gchanstream] send closed");
           g_source_set_callback (idle, complete_waiter_cb, task, g_object_unref);
           g_source_attach (idle, g_task_get_context (task));

@@ -50,10 +50,11 @@ static void gcs_oneshot_stream_stream_init (GcsStreamInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (GcsOneshotStream, gcs_oneshot_stream, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (GCS_TYPE_STREAM, gcs_oneshot_stream_stream_init))
 
+/* The consumer is done with the stream, or it is finalized. */
 static void
-gcs_oneshot_stream_finalize (GObject *object)
+gcs_oneshot_stream_release (GcsStream *stream)
 {
-  GcsOneshotStream *self = GCS_ONESHOT_STREAM (object);
+  GcsOneshotStream *self = (GcsOneshotStream *) stream;
 
   if (self->receiver != NULL)
     {
@@ -63,6 +64,12 @@ gcs_oneshot_stream_finalize (GObject *object)
       g_clear_object (&self->receiver);
     }
   g_clear_pointer (&self->waker, gcs_waker_unref);
+}
+
+static void
+gcs_oneshot_stream_finalize (GObject *object)
+{
+  gcs_oneshot_stream_release (GCS_STREAM (object));
 
   G_OBJECT_CLASS (gcs_oneshot_stream_parent_class)->finalize (object);
 }
@@ -138,6 +145,8 @@ gcs_oneshot_stream_poll_next (GcsStream  *stream,
   GcsOneshotStream *self = (GcsOneshotStream *) stream;
   GcsPoll result;
 
+  if (G_UNLIKELY (self->receiver == NULL))
+    return GCS_POLL_DONE;
   if (self->ended)
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
@@ -155,6 +164,7 @@ static void
 gcs_oneshot_stream_stream_init (GcsStreamInterface *iface)
 {
   iface->poll_next = gcs_oneshot_stream_poll_next;
+  iface->release = gcs_oneshot_stream_release;
 }
 
 /**

@@ -46,10 +46,11 @@ static void gcs_receiver_stream_stream_init (GcsStreamInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (GcsReceiverStream, gcs_receiver_stream, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (GCS_TYPE_STREAM, gcs_receiver_stream_stream_init))
 
+/* The consumer is done with the stream, or it is finalized. */
 static void
-gcs_receiver_stream_finalize (GObject *object)
+gcs_receiver_stream_release (GcsStream *stream)
 {
-  GcsReceiverStream *self = GCS_RECEIVER_STREAM (object);
+  GcsReceiverStream *self = (GcsReceiverStream *) stream;
 
   if (self->receiver != NULL)
     {
@@ -59,6 +60,12 @@ gcs_receiver_stream_finalize (GObject *object)
       g_clear_object (&self->receiver);
     }
   g_clear_pointer (&self->waker, gcs_waker_unref);
+}
+
+static void
+gcs_receiver_stream_finalize (GObject *object)
+{
+  gcs_receiver_stream_release (GCS_STREAM (object));
 
   G_OBJECT_CLASS (gcs_receiver_stream_parent_class)->finalize (object);
 }
@@ -133,6 +140,8 @@ gcs_receiver_stream_poll_next (GcsStream  *stream,
 {
   GcsReceiverStream *self = (GcsReceiverStream *) stream;
 
+  if (G_UNLIKELY (self->receiver == NULL))
+    return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
     {
       g_clear_pointer (&self->waker, gcs_waker_unref);
@@ -146,6 +155,7 @@ static void
 gcs_receiver_stream_stream_init (GcsStreamInterface *iface)
 {
   iface->poll_next = gcs_receiver_stream_poll_next;
+  iface->release = gcs_receiver_stream_release;
 }
 
 /**

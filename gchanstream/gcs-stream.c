@@ -195,16 +195,29 @@ gcs_adapter_poll_next (GcsStream  *stream,
 }
 
 static void
+gcs_adapter_stream_release (GcsStream *stream)
+{
+  GcsAdapter *self = (GcsAdapter *) stream;
+
+  if (!self->ended)
+    {
+      self->ended = TRUE;
+      gcs_adapter_release (self);
+    }
+}
+
+static void
 gcs_adapter_stream_init (GcsStreamInterface *iface)
 {
   iface->poll_next = gcs_adapter_poll_next;
+  iface->release = gcs_adapter_stream_release;
 }
 
 /* Inside the library a combinator polls an adapter upstream through its
  * ops directly, one indirect call per stage. That skips the adapter's
  * fused check, which the library's consumers don't need: each stops
  * polling an upstream at its end and clears it, and gcs_upstream_clear()
- * then releases what the adapter holds, as its own end would have. */
+ * then releases the adapter, as its own end would have. */
 static GcsPollFunc
 gcs_upstream_poll_func (GcsStream *stream)
 {
@@ -223,11 +236,14 @@ gcs_upstream_clear (GcsUpstream *self)
   self->poll = NULL;
   if (stream == NULL)
     return;
-  if (!self->borrowed && G_OBJECT_TYPE (stream) == gcs_adapter_get_type () &&
-      !((GcsAdapter *) stream)->ended)
+  /* The stream's one consumer is done with it: it lets go of what it holds
+   * now, even if a binding keeps the object alive longer. */
+  if (!self->borrowed)
     {
-      ((GcsAdapter *) stream)->ended = TRUE;
-      gcs_adapter_release ((GcsAdapter *) stream);
+      GcsStreamInterface *iface = GCS_STREAM_GET_IFACE (stream);
+
+      if (iface->release != NULL)
+        iface->release (stream);
     }
   g_object_unref (stream);
 }

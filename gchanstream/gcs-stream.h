@@ -54,6 +54,10 @@ typedef enum
  *   %GCS_POLL_ERROR. On %GCS_POLL_PENDING the stream must arrange for
  *   @waker to be woken, from any thread, once it may have an item. After
  *   %GCS_POLL_DONE or %GCS_POLL_ERROR it is never polled again.
+ * @release: optional: the stream's consumer is done with it (it ended, or
+ *   the pipeline was cancelled or let go): release what it holds now (its
+ *   upstream, callbacks, a channel's receiver), even though a binding may
+ *   still hold a reference to the object. It is not polled afterwards.
  *
  * The poll protocol, as in Rust's `futures::Stream`. Streams are consumed
  * by drivers: GSources on the consuming #GMainContext that poll until
@@ -67,6 +71,7 @@ struct _GcsStreamInterface
                         GcsWaker   *waker,
                         GValue     *item,
                         GError    **error);
+  void    (*release)   (GcsStream  *self);
 };
 
 /**

@@ -47,15 +47,22 @@ static void gcs_watch_stream_stream_init (GcsStreamInterface *iface);
 G_DEFINE_FINAL_TYPE_WITH_CODE (GcsWatchStream, gcs_watch_stream, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (GCS_TYPE_STREAM, gcs_watch_stream_stream_init))
 
+/* The consumer is done with the stream, or it is finalized. */
 static void
-gcs_watch_stream_finalize (GObject *object)
+gcs_watch_stream_release (GcsStream *stream)
 {
-  GcsWatchStream *self = GCS_WATCH_STREAM (object);
+  GcsWatchStream *self = (GcsWatchStream *) stream;
 
   if (self->receiver != NULL && self->waker != NULL)
     gcs_watch_receiver_forget_waker (self->receiver, self->waker);
   g_clear_object (&self->receiver);
   g_clear_pointer (&self->waker, gcs_waker_unref);
+}
+
+static void
+gcs_watch_stream_finalize (GObject *object)
+{
+  gcs_watch_stream_release (GCS_STREAM (object));
 
   G_OBJECT_CLASS (gcs_watch_stream_parent_class)->finalize (object);
 }
@@ -131,6 +138,8 @@ gcs_watch_stream_poll_next (GcsStream  *stream,
   GcsWatchStream *self = (GcsWatchStream *) stream;
   GcsPoll result;
 
+  if (G_UNLIKELY (self->receiver == NULL))
+    return GCS_POLL_DONE;
   if (self->ended)
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
@@ -150,6 +159,7 @@ static void
 gcs_watch_stream_stream_init (GcsStreamInterface *iface)
 {
   iface->poll_next = gcs_watch_stream_poll_next;
+  iface->release = gcs_watch_stream_release;
 }
 
 /**

@@ -95,8 +95,10 @@ const values = (...items) => Gcs.Stream.from_values(items);
 
 // A ReceiverStream fed on the main loop: send_async waits for room in
 // the bounded channel, so producer and consumer interleave. Returns
-// {stream, done}, done resolving once every item is sent and tx closed
-// (or rejecting with the send error).
+// {stream, done}, done resolving once every item is sent and tx closed,
+// or once a send fails with CLOSED: a pipeline that ends early (take, zip,
+// an error) closes its receiver, telling the producer to stop. Any other
+// send error rejects done.
 function produce(items, itemType = GObject.TYPE_INT, capacity = 4) {
     const [tx, rx] = Gcs.channel_new(itemType, capacity);
     const done = (async () => {
@@ -104,6 +106,9 @@ function produce(items, itemType = GObject.TYPE_INT, capacity = 4) {
             for (const v of items)
                 // eslint-disable-next-line no-await-in-loop
                 await tx.send_async(v, null);
+        } catch (e) {
+            if (!(e instanceof GLib.Error && e.matches(ERR, Gcs.ChannelError.CLOSED)))
+                throw e;
         } finally {
             tx.close();
         }
