@@ -43,12 +43,9 @@ def producer(tx, start, stop, failures):
         tx.close()
 
 
-def add(acc, x, func_data):
-    # Raw PyGObject 3.42 passes fold_async's func_data (None) to the fold
-    # function. The sum leaves int32 quickly; a bare int beyond it can't become a
-    # GValue in PyGObject 3.42, so the accumulator is returned as a typed
-    # gint64.
-    return GObject.Value(GObject.TYPE_INT64, acc + x)
+def add(acc, x):
+    # The Gcs override boxes an int beyond int32 as a gint64.
+    return acc + x
 
 
 def run(n_producers, n_items):
@@ -67,11 +64,8 @@ def run(n_producers, n_items):
             outcome['error'] = e
         loop.quit()
 
-    # Raw PyGObject 3.42 form of gcs_stream_fold_async (init, func,
-    # func_data, cancellable, callback, user_data); func_data is left at
-    # None and arrives as add()'s third argument.
     stream.fold_async(GObject.Value(GObject.TYPE_INT64, 0), add,
-                      cancellable=None, callback=done)
+                      None, done)
 
     threads = []
     for p in range(n_producers):
