@@ -5,13 +5,21 @@
  *
  * Each worker thread owns a clone of the sender and pushes synthetic log
  * records with gcs_sender_send_blocking(): when the main loop falls behind,
- * the bounded channel makes the workers wait. The main loop receives with
- * gcs_receiver_attach(), keeps per-level counts and latency histograms,
+ * the bounded channel makes the workers wait. The main loop consumes the
+ * receiver as a stream:
+ *
+ *   ReceiverStream -> inspect (statistics of every record)
+ *                  -> filter (warnings and errors)
+ *                  -> chunks_timeout (256 records or 100 ms)
+ *                  -> for_each (alert batches)
+ *
  * shows progress from a timeout source on the same context, and prints a
- * report when the end-of-stream callback comes (every clone closed).
+ * report when the stream ends (every clone closed). `--consumer attach`
+ * takes the records with gcs_receiver_attach() instead, no stream.
  *
  * The demo checks itself: every worker numbers its records, and the main
- * loop verifies that it saw all of them, in order per worker. It exits 1 if
+ * loop verifies that it saw all of them, in order per worker, and that the
+ * alert batches hold exactly the warnings and errors. It exits 1 if
  * not, 2 on bad options, 130 when interrupted with Ctrl-C (which closes the
  * receiver: queued records are still delivered, the workers' next sends
  * fail with GCS_CHANNEL_ERROR_CLOSED and they stop).
@@ -50,6 +58,8 @@ G_DEFINE_BOXED_TYPE (DemoRecord, demo_record, demo_record_copy, g_free)
 #define DEFAULT_WORKERS  4
 #define DEFAULT_ITEMS    2000000
 #define DEFAULT_CAPACITY 1024
+#define ALERT_BATCH      256   /* chunks_timeout: records ... */
+#define ALERT_BATCH_MS   100   /* ... or milliseconds, whichever first */
 #define MAX_WORKERS      1024
 
 #define EXIT_USAGE       2
@@ -262,6 +272,13 @@ typedef struct
   Histogram    all;
   Histogram    per_level[N_LEVELS];
   guint        max_queued;
+
+  gboolean     use_stream;
+  GError      *stream_error;
+  guint64      n_alerts;       /* warnings and errors, in batches */
+  guint64      n_batches;
+  guint        largest_batch;
+  guint        full_batches;   /* of ALERT_BATCH records; the others timed out */
 } Demo;
 
 /* 1234567 -> "1,234,567" in one of a few rotating buffers. */
@@ -317,6 +334,11 @@ print_report (Demo *self)
           grouped (self->capacity), self->n_workers);
   printf ("  length    peaked at %s (queued, plus the batch in the consumer's hands)\n",
           grouped (self->max_queued));
+  if (self->use_stream)
+    printf ("  alerts    %s warnings and errors in %s batches: %s full (%d), the rest cut by "
+            "the %d ms timer or the end; largest %u\n",
+            grouped (self->n_alerts), grouped (self->n_batches), grouped (self->full_batches),
+            ALERT_BATCH, ALERT_BATCH_MS, self->largest_batch);
   if (self->n_out_of_order == 0)
     printf ("  order     every worker's records arrived complete and in order\n");
   else
@@ -386,25 +408,13 @@ progress_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-record_cb (GcsReceiver  *rx,
-           const GValue *value,
-           gpointer      data)
+/* Every record, whichever way it arrives. */
+static void
+count_record (Demo             *self,
+              const DemoRecord *record)
 {
-  Demo *self = data;
-  const DemoRecord *record;
-  guint level, queued;
+  guint level;
 
-  if (value == NULL)
-    {
-      /* The end of the stream: every worker closed its sender (or we
-       * closed the receiver), and everything queued was delivered. */
-      self->end_us = g_get_monotonic_time ();
-      g_main_loop_quit (self->loop);
-      return G_SOURCE_REMOVE;
-    }
-
-  record = g_value_get_boxed (value);
   self->n_items++;
   if (record->worker >= self->n_workers || record->seq != self->next_seq[record->worker])
     self->n_out_of_order++;
@@ -417,11 +427,92 @@ record_cb (GcsReceiver  *rx,
 
   /* Cheap enough once per batch of records. */
   if (G_UNLIKELY ((self->n_items & 1023) == 0))
+    self->max_queued = MAX (self->max_queued, gcs_receiver_get_length (self->rx));
+}
+
+static void
+stream_ended (Demo *self)
+{
+  self->end_us = g_get_monotonic_time ();
+  g_main_loop_quit (self->loop);
+}
+
+/* --consumer attach: the receiver's own GSource. */
+static gboolean
+record_cb (GcsReceiver  *rx,
+           const GValue *value,
+           gpointer      data)
+{
+  Demo *self = data;
+
+  if (value == NULL)
     {
-      queued = gcs_receiver_get_length (rx);
-      self->max_queued = MAX (self->max_queued, queued);
+      /* The end of the stream: every worker closed its sender (or we
+       * closed the receiver), and everything queued was delivered. */
+      stream_ended (self);
+      return G_SOURCE_REMOVE;
     }
+  count_record (self, g_value_get_boxed (value));
   return G_SOURCE_CONTINUE;
+}
+
+/* --consumer stream: the pipeline's stages. */
+static void
+inspect_record_cb (const GValue  *value,
+                   gpointer       data,
+                   GError       **error)
+{
+  count_record (data, g_value_get_boxed (value));
+}
+
+static gboolean
+is_alert_cb (const GValue  *value,
+             gpointer       data,
+             GError       **error)
+{
+  const DemoRecord *record = g_value_get_boxed (value);
+
+  return record->level >= LEVEL_WARN;
+}
+
+static void
+alert_batch_cb (const GValue  *value,
+                gpointer       data,
+                GError       **error)
+{
+  Demo *self = data;
+  guint n;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  n = ((GValueArray *) g_value_get_boxed (value))->n_values;
+G_GNUC_END_IGNORE_DEPRECATIONS
+  self->n_alerts += n;
+  self->n_batches++;
+  self->largest_batch = MAX (self->largest_batch, n);
+  if (n == ALERT_BATCH)
+    self->full_batches++;
+}
+
+static void
+pipeline_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  Demo *self = data;
+
+  gcs_stream_for_each_finish (GCS_STREAM (source), result, &self->stream_error);
+  stream_ended (self);
+}
+
+static void
+start_pipeline (Demo *self)
+{
+  g_autoptr(GcsStream) records = gcs_receiver_stream_new (self->rx);
+  g_autoptr(GcsStream) counted = gcs_stream_inspect (records, inspect_record_cb, self, NULL);
+  g_autoptr(GcsStream) alerts = gcs_stream_filter (counted, is_alert_cb, NULL, NULL);
+  g_autoptr(GcsStream) batches = gcs_stream_chunks_timeout (alerts, ALERT_BATCH, ALERT_BATCH_MS);
+
+  gcs_stream_for_each_async (batches, alert_batch_cb, self, NULL, NULL, pipeline_done_cb, self);
 }
 
 static gboolean
@@ -477,6 +568,7 @@ static gint64 opt_workers = DEFAULT_WORKERS;
 static gint64 opt_items = DEFAULT_ITEMS;
 static gint64 opt_capacity = DEFAULT_CAPACITY;
 static gint64 opt_seed = 1;
+static gboolean opt_attach = FALSE;
 
 static gboolean
 parse_option_cb (const char  *name,
@@ -492,6 +584,17 @@ parse_option_cb (const char  *name,
     return parse_count ("--capacity", value, 1, G_MAXINT32, &opt_capacity, error);
   if (g_str_equal (name, "--seed"))
     return parse_count ("--seed", value, 0, G_MAXUINT32, &opt_seed, error);
+  if (g_str_equal (name, "--consumer"))
+    {
+      if (g_str_equal (value, "stream") || g_str_equal (value, "attach"))
+        {
+          opt_attach = g_str_equal (value, "attach");
+          return TRUE;
+        }
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--consumer is “stream” or “attach”, not “%s”", value);
+      return FALSE;
+    }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION, "Unknown option %s", name);
   return FALSE;
 }
@@ -505,6 +608,9 @@ static const GOptionEntry entries[] = {
     "Capacity of the bounded channel (default 1024)", "N" },
   { "seed", 0, 0, G_OPTION_ARG_CALLBACK, parse_option_cb,
     "Seed of the record generator (default 1)", "N" },
+  { "consumer", 0, 0, G_OPTION_ARG_CALLBACK, parse_option_cb,
+    "How the main loop consumes: a stream pipeline, or gcs_receiver_attach() (default stream)",
+    "stream|attach" },
   { NULL }
 };
 
@@ -530,7 +636,9 @@ main (int   argc,
   g_option_context_set_summary (options,
     "Worker threads produce synthetic log records (level, service, latency) into a\n"
     "bounded gchanstream channel with gcs_sender_send_blocking(); the main loop\n"
-    "receives them with gcs_receiver_attach() and aggregates them.");
+    "consumes them through a stream pipeline (ReceiverStream -> inspect -> filter\n"
+    "-> chunks_timeout -> for_each) that aggregates every record and batches the\n"
+    "warnings and errors, or with gcs_receiver_attach().");
   g_option_context_set_description (options,
     "Exit status: 0 when every record arrived in order, 1 if not, 2 for bad\n"
     "options, 130 when interrupted (Ctrl-C closes the receiver and drains it).");
@@ -552,15 +660,21 @@ main (int   argc,
   demo->tty = isatty (STDOUT_FILENO);
   demo->loop = g_main_loop_new (NULL, FALSE);
   demo->next_seq = g_new0 (guint32, demo->n_workers);
+  demo->use_stream = !opt_attach;
 
   gcs_channel_new (DEMO_TYPE_RECORD, demo->capacity, &tx, &rx);
   demo->rx = rx;
 
-  printf ("gcs-demo: %u workers -> bounded channel (capacity %s) -> main loop, %s records\n",
-          demo->n_workers, grouped (demo->capacity), grouped (demo->n_expected));
+  printf ("gcs-demo: %u workers -> bounded channel (capacity %s) -> %s, %s records\n",
+          demo->n_workers, grouped (demo->capacity),
+          demo->use_stream ? "inspect -> filter -> chunks_timeout -> for_each" : "attach",
+          grouped (demo->n_expected));
   fflush (stdout);
 
-  gcs_receiver_attach (rx, NULL, record_cb, demo, NULL);
+  if (demo->use_stream)
+    start_pipeline (demo);
+  else
+    gcs_receiver_attach (rx, NULL, record_cb, demo, NULL);
   progress_id = g_timeout_add (demo->tty ? 100 : 1000, progress_cb, demo);
   sigint_id = g_unix_signal_add (SIGINT, sigint_cb, demo);
 
@@ -604,12 +718,26 @@ main (int   argc,
 
   print_report (demo);
 
-  if (demo->interrupted)
+  if (demo->stream_error != NULL)
+    {
+      fprintf (stderr, "gcs-demo: the pipeline failed: %s\n", demo->stream_error->message);
+      g_clear_error (&demo->stream_error);
+      status = 1;
+    }
+  else if (demo->interrupted)
     status = EXIT_INTERRUPTED;
   else if (demo->n_items != demo->n_expected || demo->n_out_of_order != 0)
     {
       fprintf (stderr, "gcs-demo: expected %s records in order, got %s (%s out of order)\n",
                grouped (demo->n_expected), grouped (demo->n_items), grouped (demo->n_out_of_order));
+      status = 1;
+    }
+  else if (demo->use_stream &&
+           demo->n_alerts != demo->per_level[LEVEL_WARN].count + demo->per_level[LEVEL_ERROR].count)
+    {
+      fprintf (stderr, "gcs-demo: %s alerts in batches, but %s warnings and errors counted\n",
+               grouped (demo->n_alerts),
+               grouped (demo->per_level[LEVEL_WARN].count + demo->per_level[LEVEL_ERROR].count));
       status = 1;
     }
 

@@ -295,7 +295,10 @@ gcs_chan_push_locked (GcsChan   *self,
     }
 
   gcs_queue_push (&self->queue, value);
-  __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
+  /* Written once per take, not per push: the consumer may be spinning
+   * on this line, and every store would pull it away from it. */
+  if (!__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
+    __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
   *waker = gcs_chan_steal_waker_locked (self);
   return PUSH_QUEUED;
 }
