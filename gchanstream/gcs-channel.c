@@ -552,13 +552,15 @@ gcs_chan_send_async (GcsChan      *self,
                              "The channel's receiver is closed");
 }
 
-/* Room appeared: let waiting senders in, oldest first. Blocked threads are
- * woken here; async ones are returned for completion outside the lock. */
+/* Room appeared: let waiting senders in, oldest first. Async ones are
+ * returned for completion outside the lock; *@wake_blocked says whether
+ * to wake blocked threads, also outside the lock: a futex wake is a
+ * system call, and senders would pile up on the lock meanwhile. */
 static GSList *
-gcs_chan_admit_waiters_locked (GcsChan *self)
+gcs_chan_admit_waiters_locked (GcsChan  *self,
+                               gboolean *wake_blocked)
 {
   GSList *tasks = NULL;
-  gboolean wake_blocked = FALSE;
 
   while (self->waiters.head != NULL && gcs_chan_has_room_locked (self))
     {
@@ -571,10 +573,8 @@ gcs_chan_admit_waiters_locked (GcsChan *self)
       if (waiter->task != NULL)
         tasks = g_slist_prepend (tasks, g_steal_pointer (&waiter->task));
       else
-        wake_blocked = TRUE;
+        *wake_blocked = TRUE;
     }
-  if (wake_blocked)
-    gcs_cond_broadcast (&self->cond);
   return g_slist_reverse (tasks);
 }
 
@@ -620,6 +620,7 @@ gcs_chan_take (GcsChan   *self,
 {
   GcsWaker *old_waker = NULL;
   GSList *tasks = NULL;
+  gboolean wake_blocked = FALSE;
   guint n;
 
   g_assert (batch->length == 0);
@@ -650,7 +651,7 @@ gcs_chan_take (GcsChan   *self,
           n = 1;
         }
       if (G_UNLIKELY (self->waiters.head != NULL))
-        tasks = gcs_chan_admit_waiters_locked (self);
+        tasks = gcs_chan_admit_waiters_locked (self, &wake_blocked);
     }
   else if (gcs_chan_ended_locked (self))
     *ended = TRUE;
@@ -661,6 +662,10 @@ gcs_chan_take (GcsChan   *self,
     }
   gcs_mutex_unlock (&self->lock);
 
+  /* The admitted senders' state changed under the lock, so a broadcast
+   * after it is released is never lost. */
+  if (wake_blocked)
+    gcs_cond_broadcast (&self->cond);
   if (old_waker != NULL)
     gcs_waker_unref (old_waker);
   if (G_UNLIKELY (tasks != NULL))

@@ -3,12 +3,15 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * A channel's critical sections are a few dozen instructions, taken by
- * every send and by the consumer for each batch. An adaptive pthread mutex
- * spins briefly before sleeping, so a contended lock rarely costs a futex
- * round trip; GMutex sleeps at once (measured here: most of W1's producer
- * time went to g_mutex_unlock waking the consumer). pthread locks are also
- * what ThreadSanitizer understands natively; Debian's GMutex is inline
- * futex code it cannot see (shared/notes/race-detection.md).
+ * every send and by the consumer for each batch. A plain pthread mutex,
+ * which sleeps at once when contended: glibc's adaptive mutex, which spins
+ * first, made W1 slower here (13 against 19 M items/s with one producer,
+ * 9 against 16 with four, on 2 cores shared with other work): the
+ * spinner takes the core or the lock's cache line the holder needs. What
+ * did help was never to make a futex system call inside a critical
+ * section (see gcs_chan_take()). pthread locks are also what
+ * ThreadSanitizer understands natively; Debian's GMutex is inline futex
+ * code it cannot see (shared/notes/race-detection.md).
  */
 
 #pragma once
@@ -42,14 +45,7 @@ typedef pthread_cond_t  GcsCond;
 static inline void
 gcs_mutex_init (GcsMutex *m)
 {
-  pthread_mutexattr_t attr;
-
-  pthread_mutexattr_init (&attr);
-#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
-  pthread_mutexattr_settype (&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
-#endif
-  pthread_mutex_init (m, &attr);
-  pthread_mutexattr_destroy (&attr);
+  pthread_mutex_init (m, NULL);
 }
 
 static inline void

@@ -268,15 +268,6 @@ gcs_value_coerce (GType         item_type,
   return FALSE;
 }
 
-/* Moves @src into @dest (uninitialized); @src is left uninitialized. */
-void
-gcs_value_move (GValue *dest,
-                GValue *src)
-{
-  *dest = *src;
-  *src = (GValue) G_VALUE_INIT;
-}
-
 /* Equality for distinct_until_changed: contents for fundamental types,
  * strings and variants, identity for objects and other boxed types. */
 gboolean
@@ -331,15 +322,10 @@ G_GNUC_END_IGNORE_DEPRECATIONS
   g_value_take_boxed (dest, array);
 }
 
-/* A callback that produces a value may leave @result unset: PyGObject does
- * so for None and for a swallowed exception. */
 gboolean
-gcs_value_check_result (const GValue  *result,
-                        const char    *what,
-                        GError       **error)
+gcs_value_set_no_result_error (const char  *what,
+                               GError     **error)
 {
-  if (G_LIKELY (gcs_value_is_set (result)))
-    return TRUE;
   g_set_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE,
                "The %s callback produced no value", what);
   return FALSE;
