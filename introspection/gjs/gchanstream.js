@@ -23,7 +23,7 @@
 //   next_finish, collect_finish and fold_finish; the items and
 //   accumulators passed to the callbacks of map, filter, filter_map,
 //   inspect, take_while, skip_while, scan, flat_map, flat_map_unordered,
-//   for_each_async and fold_async; and on receivers try_recv,
+//   switch_map, for_each_async and fold_async; and on receivers try_recv,
 //   recv_blocking, recv_finish and the attach / attach_full callbacks.
 // - The other way, a JavaScript array where a value goes to C (returned by
 //   a map, filter_map, scan or fold callback; an init value; an item of
@@ -145,7 +145,7 @@ if (!Gcs.Stream.prototype[PATCHED]) {
     for (const name of ['map', 'filter_map'])
         patchCallbackMethod(stream, name, 1, fromJS);
     for (const name of ['filter', 'inspect', 'take_while', 'skip_while',
-        'flat_map', 'flat_map_unordered'])
+        'flat_map', 'flat_map_unordered', 'switch_map'])
         patchCallbackMethod(stream, name, 1);
     patchCallbackMethod(stream, 'scan', 2, fromJS, 1);
 

@@ -329,6 +329,11 @@ class Stream(Gcs.Stream):
         Gcs.Stream to go on with; raising fails the stream."""
         return super().catch_error(_stream_result_wrapper(func, user_data, 1))
 
+    def switch_map(self, func, *user_data):
+        """func(item, cancellable, *user_data) returns the Gcs.Stream of
+        @item; @cancellable is triggered when a newer item replaces it."""
+        return super().switch_map(_stream_result_wrapper(func, user_data, 2))
+
     def chain(self, other):
         """The items of @self, then those of @other. Also reached as
         stream.chain(other), although GObject.Object.chain (signal chain-up)
