@@ -81,11 +81,25 @@ gcs_stream_poll_next (GcsStream  *self,
 
 static GcsPollFunc gcs_upstream_poll_func (GcsStream *stream);
 
+/* A type can implement the interface without poll_next: a Vala class that
+ * only overrides release(), since poll_next is hidden from bindings. */
+static gboolean
+gcs_upstream_check_pollable (GcsStream *stream)
+{
+  if (G_LIKELY (GCS_STREAM_GET_IFACE (stream)->poll_next != NULL))
+    return TRUE;
+  g_critical ("Stream %s %p cannot be consumed: its type implements GcsStream "
+              "without poll_next", G_OBJECT_TYPE_NAME (stream), stream);
+  return FALSE;
+}
+
 /* Takes over @stream as its one consumer. */
 gboolean
 gcs_upstream_init (GcsUpstream *self,
                    GcsStream   *stream)
 {
+  if (!gcs_upstream_check_pollable (stream))
+    return FALSE;
   if (g_object_get_qdata (G_OBJECT (stream), consumed_quark) != NULL)
     {
       g_critical ("Stream %s %p is already consumed: a stream has one consumer "
@@ -106,6 +120,8 @@ gboolean
 gcs_upstream_borrow (GcsUpstream *self,
                      GcsStream   *stream)
 {
+  if (!gcs_upstream_check_pollable (stream))
+    return FALSE;
   if (g_object_get_qdata (G_OBJECT (stream), consumed_quark) != NULL)
     {
       g_critical ("Stream %s %p is already consumed by a combinator or a terminal operation",

@@ -3642,6 +3642,46 @@ test_consumed_twice_terminal (Fixture *f, gconstpointer data)
   g_assert_nonnull (error3);
 }
 
+/* A type that implements GcsStream with release() only, as a Vala class
+ * can (poll_next is hidden from bindings): consuming it is refused with a
+ * critical, never a call through a NULL pointer. */
+typedef struct { GObject parent_instance; } NoPollStream;
+typedef GObjectClass NoPollStreamClass;
+static GType no_poll_stream_get_type (void);
+static void no_poll_stream_iface_init (GcsStreamInterface *iface) { }
+G_DEFINE_TYPE_WITH_CODE (NoPollStream, no_poll_stream, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (GCS_TYPE_STREAM, no_poll_stream_iface_init))
+static void no_poll_stream_class_init (NoPollStreamClass *klass) { }
+static void no_poll_stream_init (NoPollStream *self) { }
+
+static void
+test_consumed_without_poll_next (Fixture *f, gconstpointer data)
+{
+  Probe p = { .a = 1 };
+  g_autoptr(GcsStream) in = g_object_new (no_poll_stream_get_type (), NULL);
+  g_autoptr(GcsStream) mapped = NULL;
+  g_autoptr(GError) error = NULL, error2 = NULL;
+  g_autofree char *got = NULL, *next = NULL;
+
+  g_test_expect_message ("Gcs", G_LOG_LEVEL_CRITICAL, "*without poll_next*");
+  mapped = gcs_stream_map (in, map_affine, &p, probe_destroy);
+  g_test_assert_expected_messages ();
+  g_assert_null (mapped);
+  g_assert_cmpuint (p.destroyed, ==, 1);
+
+  g_test_expect_message ("Gcs", G_LOG_LEVEL_CRITICAL, "*without poll_next*");
+  got = collect_str (in, NULL, &error);
+  g_test_assert_expected_messages ();
+  g_assert_null (got);
+  g_assert_nonnull (error);
+
+  g_test_expect_message ("Gcs", G_LOG_LEVEL_CRITICAL, "*without poll_next*");
+  next = next_str (in, NULL, &error2);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (next, ==, "NULL");
+  g_assert_nonnull (error2);
+}
+
 /* A call refused because the stream has a consumer still frees the data
  * it was given: destroy notifies run exactly once, whatever happens. */
 static void
@@ -4069,6 +4109,7 @@ main (int argc, char *argv[])
   ADD ("/stream/consumed-twice/combinator", test_consumed_twice_combinator);
   ADD ("/stream/consumed-twice/terminal", test_consumed_twice_terminal);
   ADD ("/stream/consumed-twice/destroy-notify", test_consumed_twice_destroy_notify);
+  ADD ("/stream/consumed/without-poll-next", test_consumed_without_poll_next);
   ADD ("/stream/bad-input", test_bad_input);
   ADD ("/stream/from_values/copies", test_from_values_copies);
   ADD ("/stream/receiver-stream/basic", test_receiver_stream_basic);
