@@ -478,6 +478,7 @@ test('every kind of callback may throw', async () => {
         scan: s => s.scan(0, boom),
         flat_map: s => s.flat_map(boom),
         flat_map_unordered: s => s.flat_map_unordered(boom, 2),
+        switch_map: s => s.switch_map(boom),
         catch_error: s => s.map(() => {
             throw new Error('first');
         }).catch_error(boom),

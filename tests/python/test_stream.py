@@ -480,6 +480,7 @@ class TestErrors(StreamTestCase):
             'scan': lambda s: s.scan(0, boom),
             'flat_map': lambda s: s.flat_map(boom),
             'flat_map_unordered': lambda s: s.flat_map_unordered(boom, 2),
+            'switch_map': lambda s: s.switch_map(boom),
         }
         for name, make in cases.items():
             with self.subTest(name):
