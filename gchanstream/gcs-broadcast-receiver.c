@@ -327,6 +327,8 @@ gcs_broadcast_receiver_recv_finish (GcsBroadcastReceiver  *self,
  * gcs_broadcast_receiver_get_item_type:
  * @self: a #GcsBroadcastReceiver
  *
+ * Gets the #GcsBroadcastReceiver:item-type property.
+ *
  * Returns: the #GcsBroadcastReceiver:item-type
  */
 GType
@@ -340,6 +342,8 @@ gcs_broadcast_receiver_get_item_type (GcsBroadcastReceiver *self)
 /**
  * gcs_broadcast_receiver_get_capacity:
  * @self: a #GcsBroadcastReceiver
+ *
+ * Gets the #GcsBroadcastReceiver:capacity property.
  *
  * Returns: the #GcsBroadcastReceiver:capacity
  */
@@ -355,6 +359,8 @@ gcs_broadcast_receiver_get_capacity (GcsBroadcastReceiver *self)
  * gcs_broadcast_receiver_get_length:
  * @self: a #GcsBroadcastReceiver
  *
+ * Gets the #GcsBroadcastReceiver:length property.
+ *
  * Returns: the #GcsBroadcastReceiver:length, how many values it can read now
  */
 guint
@@ -368,6 +374,8 @@ gcs_broadcast_receiver_get_length (GcsBroadcastReceiver *self)
 /**
  * gcs_broadcast_receiver_get_lagged:
  * @self: a #GcsBroadcastReceiver
+ *
+ * Gets the #GcsBroadcastReceiver:lagged property.
  *
  * Returns: the #GcsBroadcastReceiver:lagged total
  */

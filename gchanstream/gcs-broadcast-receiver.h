@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_BROADCAST_RECEIVER:
+ *
+ * The #GType of #GcsBroadcastReceiver.
+ */
 #define GCS_TYPE_BROADCAST_RECEIVER (gcs_broadcast_receiver_get_type ())
 
 GCS_AVAILABLE_IN_ALL

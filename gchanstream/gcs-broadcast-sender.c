@@ -242,6 +242,8 @@ gcs_broadcast_sender_close (GcsBroadcastSender *self)
  * gcs_broadcast_sender_get_item_type:
  * @self: a #GcsBroadcastSender
  *
+ * Gets the #GcsBroadcastSender:item-type property.
+ *
  * Returns: the #GcsBroadcastSender:item-type
  */
 GType
@@ -256,6 +258,8 @@ gcs_broadcast_sender_get_item_type (GcsBroadcastSender *self)
  * gcs_broadcast_sender_get_capacity:
  * @self: a #GcsBroadcastSender
  *
+ * Gets the #GcsBroadcastSender:capacity property.
+ *
  * Returns: the #GcsBroadcastSender:capacity
  */
 guint
@@ -269,6 +273,8 @@ gcs_broadcast_sender_get_capacity (GcsBroadcastSender *self)
 /**
  * gcs_broadcast_sender_get_receiver_count:
  * @self: a #GcsBroadcastSender
+ *
+ * Gets the #GcsBroadcastSender:receiver-count property.
  *
  * Returns: the #GcsBroadcastSender:receiver-count
  */

@@ -16,6 +16,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_BROADCAST_SENDER:
+ *
+ * The #GType of #GcsBroadcastSender.
+ */
 #define GCS_TYPE_BROADCAST_SENDER (gcs_broadcast_sender_get_type ())
 
 GCS_AVAILABLE_IN_ALL

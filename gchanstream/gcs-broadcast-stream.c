@@ -224,6 +224,8 @@ gcs_broadcast_stream_new (GcsBroadcastReceiver *receiver)
  * gcs_broadcast_stream_get_receiver:
  * @self: a #GcsBroadcastStream
  *
+ * Gets the #GcsBroadcastStream:receiver property.
+ *
  * Returns: (transfer none): the #GcsBroadcastStream:receiver
  */
 GcsBroadcastReceiver *
@@ -237,6 +239,8 @@ gcs_broadcast_stream_get_receiver (GcsBroadcastStream *self)
 /**
  * gcs_broadcast_stream_get_lagged:
  * @self: a #GcsBroadcastStream
+ *
+ * Gets the #GcsBroadcastStream:lagged property.
  *
  * Returns: the #GcsBroadcastStream:lagged total
  */

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_BROADCAST_STREAM:
+ *
+ * The #GType of #GcsBroadcastStream.
+ */
 #define GCS_TYPE_BROADCAST_STREAM (gcs_broadcast_stream_get_type ())
 
 GCS_AVAILABLE_IN_ALL

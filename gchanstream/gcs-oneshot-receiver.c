@@ -305,6 +305,8 @@ gcs_oneshot_receiver_close (GcsOneshotReceiver *self)
  * gcs_oneshot_receiver_get_item_type:
  * @self: a #GcsOneshotReceiver
  *
+ * Gets the #GcsOneshotReceiver:item-type property.
+ *
  * Returns: the #GcsOneshotReceiver:item-type
  */
 GType

@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_ONESHOT_RECEIVER:
+ *
+ * The #GType of #GcsOneshotReceiver.
+ */
 #define GCS_TYPE_ONESHOT_RECEIVER (gcs_oneshot_receiver_get_type ())
 
 GCS_AVAILABLE_IN_ALL

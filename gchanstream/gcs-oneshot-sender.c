@@ -254,6 +254,8 @@ gcs_oneshot_sender_is_closed (GcsOneshotSender *self)
  * gcs_oneshot_sender_get_item_type:
  * @self: a #GcsOneshotSender
  *
+ * Gets the #GcsOneshotSender:item-type property.
+ *
  * Returns: the #GcsOneshotSender:item-type
  */
 GType

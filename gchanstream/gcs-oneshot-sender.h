@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_ONESHOT_SENDER:
+ *
+ * The #GType of #GcsOneshotSender.
+ */
 #define GCS_TYPE_ONESHOT_SENDER (gcs_oneshot_sender_get_type ())
 
 GCS_AVAILABLE_IN_ALL

@@ -188,6 +188,8 @@ gcs_oneshot_stream_new (GcsOneshotReceiver *receiver)
  * gcs_oneshot_stream_get_receiver:
  * @self: a #GcsOneshotStream
  *
+ * Gets the #GcsOneshotStream:receiver property.
+ *
  * Returns: (transfer none): the #GcsOneshotStream:receiver
  */
 GcsOneshotReceiver *

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_ONESHOT_STREAM:
+ *
+ * The #GType of #GcsOneshotStream.
+ */
 #define GCS_TYPE_ONESHOT_STREAM (gcs_oneshot_stream_get_type ())
 
 GCS_AVAILABLE_IN_ALL

@@ -293,6 +293,8 @@ gcs_watch_receiver_clone (GcsWatchReceiver *self)
  * gcs_watch_receiver_get_item_type:
  * @self: a #GcsWatchReceiver
  *
+ * Gets the #GcsWatchReceiver:item-type property.
+ *
  * Returns: the #GcsWatchReceiver:item-type
  */
 GType

@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_WATCH_RECEIVER:
+ *
+ * The #GType of #GcsWatchReceiver.
+ */
 #define GCS_TYPE_WATCH_RECEIVER (gcs_watch_receiver_get_type ())
 
 GCS_AVAILABLE_IN_ALL

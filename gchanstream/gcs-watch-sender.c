@@ -267,6 +267,8 @@ gcs_watch_sender_close (GcsWatchSender *self)
  * gcs_watch_sender_get_item_type:
  * @self: a #GcsWatchSender
  *
+ * Gets the #GcsWatchSender:item-type property.
+ *
  * Returns: the #GcsWatchSender:item-type
  */
 GType

@@ -16,6 +16,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_WATCH_SENDER:
+ *
+ * The #GType of #GcsWatchSender.
+ */
 #define GCS_TYPE_WATCH_SENDER (gcs_watch_sender_get_type ())
 
 GCS_AVAILABLE_IN_ALL

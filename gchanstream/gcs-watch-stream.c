@@ -184,6 +184,8 @@ gcs_watch_stream_new (GcsWatchReceiver *receiver)
  * gcs_watch_stream_get_receiver:
  * @self: a #GcsWatchStream
  *
+ * Gets the #GcsWatchStream:receiver property.
+ *
  * Returns: (transfer none): the #GcsWatchStream:receiver
  */
 GcsWatchReceiver *

@@ -14,6 +14,11 @@
 
 G_BEGIN_DECLS
 
+/**
+ * GCS_TYPE_WATCH_STREAM:
+ *
+ * The #GType of #GcsWatchStream.
+ */
 #define GCS_TYPE_WATCH_STREAM (gcs_watch_stream_get_type ())
 
 GCS_AVAILABLE_IN_ALL
