@@ -335,10 +335,9 @@ print_report (Demo *self)
   printf ("  length    peaked at %s (queued, plus the batch in the consumer's hands)\n",
           grouped (self->max_queued));
   if (self->use_stream)
-    printf ("  alerts    %s warnings and errors in %s batches: %s full (%d), the rest cut by "
-            "the %d ms timer or the end; largest %u\n",
-            grouped (self->n_alerts), grouped (self->n_batches), grouped (self->full_batches),
-            ALERT_BATCH, ALERT_BATCH_MS, self->largest_batch);
+    printf ("  alerts    %s warnings and errors in %s batches (%d or %d ms); largest %u, %s full\n",
+            grouped (self->n_alerts), grouped (self->n_batches), ALERT_BATCH, ALERT_BATCH_MS,
+            self->largest_batch, grouped (self->full_batches));
   if (self->n_out_of_order == 0)
     printf ("  order     every worker's records arrived complete and in order\n");
   else
