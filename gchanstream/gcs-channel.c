@@ -58,7 +58,10 @@ typedef struct
   GValue       value;
   WaiterState  state;
   GTask       *task;           /* async only, a reference while queued */
-  GSource     *cancel_source;  /* async only */
+  /* async only: a handler, not a GCancellableSource (GLib 2.74 leaks one
+   * that is destroyed while another thread cancels its cancellable) */
+  GCancellable *cancellable;
+  gulong       cancel_handler;
 } SendWaiter;
 
 struct _GcsChan
@@ -405,13 +408,23 @@ send_waiter_free (gpointer data)
 
   if (gcs_value_is_set (&waiter->value))
     gcs_value_clear (&waiter->value);
-  g_clear_pointer (&waiter->cancel_source, g_source_unref);
+  g_clear_object (&waiter->cancellable);
   g_free (waiter);
 }
 
+/* Not g_cancellable_disconnect(): it would deadlock if called from inside
+ * the cancellable's emission on this thread. A handler still running
+ * elsewhere only queues an idle that finds the waiter no longer waiting. */
+static void
+send_waiter_disconnect (SendWaiter *waiter)
+{
+  if (waiter->cancel_handler != 0)
+    g_signal_handler_disconnect (waiter->cancellable, waiter->cancel_handler);
+  waiter->cancel_handler = 0;
+}
+
 static gboolean
-gcs_chan_send_cancelled_cb (GCancellable *cancellable,
-                            gpointer      data)
+gcs_chan_send_cancelled_cb (gpointer data)
 {
   GTask *task = data;
   SendWaiter *waiter = g_task_get_task_data (task);
@@ -429,10 +442,30 @@ gcs_chan_send_cancelled_cb (GCancellable *cancellable,
 
   if (was_waiting)
     {
-      g_task_return_error_if_cancelled (task);
+      send_waiter_disconnect (waiter);
+      /* Even if the cancellable was reset meanwhile: the waiter is out. */
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                 "Operation was cancelled");
       g_object_unref (task);   /* the queue's reference */
     }
   return G_SOURCE_REMOVE;
+}
+
+/* Any thread: the task's context takes the waiter out. */
+static void
+gcs_chan_send_cancelled_handler (GCancellable *cancellable,
+                                 gpointer      data)
+{
+  GTask *task = data;
+  GSource *idle = g_idle_source_new ();
+
+  gcs_tsan_acquire (task);
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (idle, "[gchanstream] send cancelled");
+  g_source_set_callback (idle, gcs_chan_send_cancelled_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (idle, g_task_get_context (task));
+  g_source_unref (idle);
 }
 
 static void
@@ -441,8 +474,7 @@ complete_waiter (GTask *task)
   SendWaiter *waiter = g_task_get_task_data (task);
   gboolean admitted = waiter->state == WAITER_ADMITTED;
 
-  if (waiter->cancel_source != NULL)
-    g_source_destroy (waiter->cancel_source);
+  send_waiter_disconnect (waiter);
   /* Past this point the task's thread may free the waiter. */
   gcs_tsan_release (waiter);
   if (admitted)
@@ -516,16 +548,15 @@ gcs_chan_send_async (GcsChan      *self,
   result = gcs_chan_push_locked (self, &waiter->value, &dropped, &waker);
   if (result == PUSH_FULL && cancellable != NULL)
     {
-      /* Attach the cancel source before queueing the waiter, so that
-       * whatever completes the waiter can always destroy it. */
+      /* Connect the cancel handler before queueing the waiter, so that
+       * whatever completes the waiter can always disconnect it. */
       gcs_mutex_unlock (&self->lock);
-      waiter->cancel_source = g_cancellable_source_new (cancellable);
       g_object_set_data_full (G_OBJECT (task), "gcs-chan", gcs_chan_ref (self),
                               (GDestroyNotify) gcs_chan_unref);
-      g_source_set_callback (waiter->cancel_source, G_SOURCE_FUNC (gcs_chan_send_cancelled_cb),
-                             g_object_ref (task), g_object_unref);
-      g_source_set_static_name (waiter->cancel_source, "[gchanstream] send cancelled");
-      g_source_attach (waiter->cancel_source, g_task_get_context (task));
+      waiter->cancellable = g_object_ref (cancellable);
+      gcs_tsan_release (task);
+      waiter->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_send_cancelled_handler),
+                                                      g_object_ref (task), g_object_unref);
       gcs_mutex_lock (&self->lock);
       result = gcs_chan_push_locked (self, &waiter->value, &dropped, &waker);
     }
@@ -535,6 +566,9 @@ gcs_chan_send_async (GcsChan      *self,
       waiter->link.data = waiter;
       g_queue_push_tail_link (&self->waiters, &waiter->link);
     }
+  else
+    /* Never queued: a cancel idle finds nothing to take out. */
+    waiter->state = result == PUSH_QUEUED ? WAITER_ADMITTED : WAITER_CLOSED;
   gcs_mutex_unlock (&self->lock);
 
   wake_and_unref (waker);
@@ -543,8 +577,7 @@ gcs_chan_send_async (GcsChan      *self,
   if (result == PUSH_FULL)
     return;
 
-  if (waiter->cancel_source != NULL)
-    g_source_destroy (waiter->cancel_source);
+  send_waiter_disconnect (waiter);
   if (result == PUSH_QUEUED)
     g_task_return_boolean (task, TRUE);
   else

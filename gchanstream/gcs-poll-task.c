@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "gcs-lock-private.h"
 #include "gcs-poll-task-private.h"
 #include "gcs-stream-private.h"
 #include "gcs-waker-private.h"
@@ -18,21 +19,28 @@ typedef struct
   GCancellable       *cancellable;  /* once cancelled, take nothing */
 } PollSource;
 
-/* The task's data. The sources hold the task as their callback data, so
- * destroying them (whichever wins destroys both) lets the task go. */
+/* The task's data. The poll source holds the task as its callback data,
+ * so destroying it lets the task go. A cancellation wakes the poll source
+ * through its waker (not a GCancellableSource: GLib 2.74 leaks one that is
+ * destroyed while another thread cancels its cancellable). */
 typedef struct
 {
-  GValue   value;
-  GSource *poll_source;
-  GSource *cancel_source;
+  GValue        value;
+  GSource      *poll_source;
+  GCancellable *cancellable;
+  gulong        cancel_handler;
 } PollTaskData;
 
 static void
 poll_task_data_stop (PollTaskData *data)
 {
   g_source_destroy (data->poll_source);
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
+  /* Not g_cancellable_disconnect(): it would deadlock if called from
+   * inside the cancellable's emission on this thread. A handler still
+   * running elsewhere only wakes a waker it holds a reference to. */
+  if (data->cancel_handler != 0)
+    g_signal_handler_disconnect (data->cancellable, data->cancel_handler);
+  data->cancel_handler = 0;
 }
 
 static void
@@ -43,11 +51,9 @@ poll_task_data_free (gpointer p)
   if (gcs_value_is_set (&data->value))
     gcs_value_clear (&data->value);
   if (data->poll_source != NULL)
-    g_source_destroy (data->poll_source);
+    poll_task_data_stop (data);
   g_clear_pointer (&data->poll_source, g_source_unref);
-  if (data->cancel_source != NULL)
-    g_source_destroy (data->cancel_source);
-  g_clear_pointer (&data->cancel_source, g_source_unref);
+  g_clear_object (&data->cancellable);
   g_free (data);
 }
 
@@ -64,9 +70,15 @@ poll_source_dispatch (GSource     *source,
   GError *error = NULL;
   GcsPoll poll;
 
-  /* The cancel source, on this same context, completes the task. */
+  /* Cancelled: take nothing. (Not g_task_return_error_if_cancelled: the
+   * cancellable may have been reset meanwhile, and the task must end.) */
   if (self->cancellable != NULL && g_cancellable_is_cancelled (self->cancellable))
-    return G_SOURCE_CONTINUE;
+    {
+      poll_task_data_stop (data);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "Operation was cancelled");
+      return G_SOURCE_REMOVE;
+    }
 
   poll = self->poll (self->owner, waker, &value, &error);
   if (poll == GCS_POLL_PENDING)
@@ -114,15 +126,23 @@ static GSourceFuncs poll_source_funcs = {
   .finalize = poll_source_finalize,
 };
 
-static gboolean
+/* Any thread: the poll source's dispatch completes the task. */
+static void
 poll_task_cancelled_cb (GCancellable *cancellable,
                         gpointer      user_data)
 {
-  GTask *task = user_data;
+  /* The waker comes through GLib's own (uninstrumented) locks, and its
+   * reference goes after this handler returns: tell TSan. */
+  gcs_tsan_acquire (user_data);
+  gcs_waker_wake (user_data);
+  gcs_tsan_release (user_data);
+}
 
-  poll_task_data_stop (g_task_get_task_data (task));
-  g_task_return_error_if_cancelled (task);
-  return G_SOURCE_REMOVE;
+static void
+poll_task_cancelled_data_free (gpointer waker)
+{
+  gcs_tsan_acquire (waker);
+  gcs_waker_unref (waker);
 }
 
 /* Never called: the poll source's dispatch uses only the callback data. */
@@ -166,11 +186,11 @@ gcs_poll_task_run (GTask              *task,
 
   if (cancellable != NULL)
     {
-      data->cancel_source = g_cancellable_source_new (cancellable);
-      g_source_set_static_name (data->cancel_source, "[gchanstream] receive cancelled");
-      g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (poll_task_cancelled_cb),
-                             g_object_ref (task), g_object_unref);
-      g_source_attach (data->cancel_source, context);
+      data->cancellable = g_object_ref (cancellable);
+      gcs_tsan_release (source->driver.waker);
+      data->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (poll_task_cancelled_cb),
+                                                    gcs_waker_ref (source->driver.waker),
+                                                    poll_task_cancelled_data_free);
     }
 }
 

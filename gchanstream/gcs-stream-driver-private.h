@@ -39,6 +39,7 @@ struct _GcsStreamDriver
   GcsUpstream               up;
   GTask                    *task;       /* NULL for bind_to_property */
   gpointer                  data;
+  gulong                    cancel_handler;  /* on the task's cancellable */
   guint                     borrowed : 1;
   guint                     finished : 1;
   guint                     paused : 1;

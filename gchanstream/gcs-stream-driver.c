@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include "gcs-lock-private.h"
 #include "gcs-stream-driver-private.h"
 
 static void
@@ -120,15 +121,33 @@ gcs_stream_driver_source_finalize (GSource *source)
   if (self->ops->clear != NULL)
     self->ops->clear (self);
   g_free (self->data);
+  /* Not g_cancellable_disconnect(), which would deadlock if called from
+   * inside the cancellable's emission on this thread: a handler still
+   * running elsewhere only wakes a waker it holds a reference to. */
+  if (self->cancel_handler != 0)
+    g_signal_handler_disconnect (g_task_get_cancellable (self->task), self->cancel_handler);
   g_clear_object (&self->task);
   gcs_driver_finalize (source);
 }
 
-static gboolean
-noop_cancelled_cb (GCancellable *cancellable,
-                   gpointer      data)
+/* Any thread: the dispatch sees the cancellation. Not a GCancellableSource
+ * child: GLib 2.74 leaks one destroyed while another thread cancels. */
+static void
+driver_cancelled_cb (GCancellable *cancellable,
+                     gpointer      waker)
 {
-  return G_SOURCE_CONTINUE;
+  /* The waker comes, and its reference goes, through GLib's own
+   * (uninstrumented) locks: tell TSan. */
+  gcs_tsan_acquire (waker);
+  gcs_waker_wake (waker);
+  gcs_tsan_release (waker);
+}
+
+static void
+driver_cancelled_data_free (gpointer waker)
+{
+  gcs_tsan_acquire (waker);
+  gcs_waker_unref (waker);
 }
 
 static GSourceFuncs gcs_stream_driver_funcs = {
@@ -174,10 +193,10 @@ gcs_stream_driver_start (GcsStreamDriver *self,
 
   if (cancellable != NULL)
     {
-      g_autoptr(GSource) cancel_source = g_cancellable_source_new (cancellable);
-
-      g_source_set_callback (cancel_source, G_SOURCE_FUNC (noop_cancelled_cb), NULL, NULL);
-      g_source_add_child_source (source, cancel_source);
+      gcs_tsan_release (self->driver.waker);
+      self->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (driver_cancelled_cb),
+                                                    gcs_waker_ref (self->driver.waker),
+                                                    driver_cancelled_data_free);
     }
   id = g_source_attach (source, context);
   g_source_unref (source);

@@ -105,6 +105,9 @@ run_stress (GMainContext *context)
     g_assert_cmpint (c.next[i], ==, N_ITEMS);
   g_test_message ("%u items in %.2f s", (guint) c.total,
                   (g_get_monotonic_time () - start) / 1e6);
+  /* Every send_blocking succeeded: operations tried = items moved. */
+  g_print ("# mpsc channel-stress: %u send_blocking tried, %" G_GUINT64_FORMAT " items moved, %.2f s\n",
+           N_PRODUCERS * N_ITEMS, c.total, (g_get_monotonic_time () - start) / 1e6);
 }
 
 static void
