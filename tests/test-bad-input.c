@@ -31,7 +31,27 @@ set_string (GValue *value, const char *s)
   g_value_set_string (value, s);
 }
 
-/* === types === */
+/* === every kind's send and receive behind one signature ===
+ *
+ * The cases below try each send function of each kind the same way: a
+ * send that must fail, with a given error. These wrappers let one helper
+ * do that for all of them (a broadcast "fails" when it reaches no
+ * receiver). */
+
+typedef gboolean (*SendFunc) (gpointer tx, const GValue *value, GError **error);
+typedef const GValue *(*TryRecvFunc) (gpointer rx, GError **error);
+
+static gboolean
+mpsc_try_send (gpointer tx, const GValue *value, GError **error)
+{
+  return gcs_sender_try_send (tx, value, error);
+}
+
+static gboolean
+mpsc_send_blocking (gpointer tx, const GValue *value, GError **error)
+{
+  return gcs_sender_send_blocking (tx, value, NULL, error);
+}
 
 static void
 send_done_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -42,9 +62,105 @@ send_done_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_assert_nonnull (*error);
 }
 
+/* send_async, run on the thread-default context until it completes; only
+ * for sends that fail. */
+static gboolean
+mpsc_send_async (gpointer tx, const GValue *value, GError **error)
+{
+  GError *async_error = NULL;
+
+  gcs_sender_send_async (tx, value, NULL, send_done_cb, &async_error);
+  ITERATE_UNTIL (async_error != NULL);
+  g_propagate_error (error, async_error);
+  return FALSE;
+}
+
+static gboolean
+broadcast_send (gpointer tx, const GValue *value, GError **error)
+{
+  return gcs_broadcast_sender_send (tx, value, error) > 0;
+}
+
+static gboolean
+watch_send (gpointer tx, const GValue *value, GError **error)
+{
+  return gcs_watch_sender_send (tx, value, error);
+}
+
+static gboolean
+oneshot_send (gpointer tx, const GValue *value, GError **error)
+{
+  return gcs_oneshot_sender_send (tx, value, error);
+}
+
+static const GValue *
+mpsc_try_recv (gpointer rx, GError **error)
+{
+  return gcs_receiver_try_recv (rx, error);
+}
+
+static const GValue *
+broadcast_try_recv (gpointer rx, GError **error)
+{
+  return gcs_broadcast_receiver_try_recv (rx, error);
+}
+
+static const GValue *
+oneshot_try_recv (gpointer rx, GError **error)
+{
+  return gcs_oneshot_receiver_try_recv (rx, error);
+}
+
+/* @send of @value through @tx fails with @code. */
+static void
+assert_send_fails (SendFunc send, gpointer tx, const GValue *value, gint code)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (send (tx, value, &error));
+  g_assert_error (error, GCS_CHANNEL_ERROR, code);
+}
+
+/* @try_recv on @rx gives nothing, with @code. */
+static void
+assert_recv_fails (TryRecvFunc try_recv, gpointer rx, gint code)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (try_recv (rx, &error));
+  g_assert_error (error, GCS_CHANNEL_ERROR, code);
+}
+
+/* The one int64 item still queued is @expected, and then the end comes. */
+static void
+assert_last_then_closed (TryRecvFunc try_recv, gpointer rx, gint64 expected)
+{
+  g_assert_cmpint (get_int64 (try_recv (rx, NULL)), ==, expected);
+  assert_recv_fails (try_recv, rx, GCS_CHANNEL_ERROR_CLOSED);
+}
+
+/* A second close does nothing more than the first. */
+#define CLOSE_TWICE(close, handle) G_STMT_START { close (handle); close (handle); } G_STMT_END
+
+/* === types === */
+
+/* Each send function of a kind, with each wrong value: TYPE. */
+static void
+assert_all_refused (const SendFunc *sends, guint n_sends, gpointer tx,
+                    const GValue *const *wrong, guint n_wrong)
+{
+  for (guint i = 0; i < n_wrong; i++)
+    for (guint j = 0; j < n_sends; j++)
+      assert_send_fails (sends[j], tx, wrong[i], GCS_CHANNEL_ERROR_TYPE);
+}
+
 static void
 test_type_nothing_queued (Fixture *f, gconstpointer data)
 {
+  static const SendFunc mpsc_sends[] = { mpsc_try_send, mpsc_send_blocking, mpsc_send_async };
+  static const SendFunc broadcast_sends[] = { broadcast_send };
+  static const SendFunc watch_sends[] = { watch_send };
+  static const SendFunc oneshot_sends[] = { oneshot_send };
   g_auto(GValue) text = G_VALUE_INIT;
   g_auto(GValue) big = G_VALUE_INIT;
   g_auto(GValue) fraction = G_VALUE_INIT;
@@ -64,30 +180,14 @@ test_type_nothing_queued (Fixture *f, gconstpointer data)
     {
       g_autoptr(GcsSender) tx = NULL;
       g_autoptr(GcsReceiver) rx = NULL;
-      g_autoptr(GError) empty = NULL;
 
       if (bounded)
         gcs_channel_new (G_TYPE_INT, 1, &tx, &rx);
       else
         gcs_channel_new_unbounded (G_TYPE_INT, &tx, &rx);
-      for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
-        {
-          g_autoptr(GError) e1 = NULL;
-          g_autoptr(GError) e2 = NULL;
-          GError *e3 = NULL;
-
-          g_assert_false (gcs_sender_try_send (tx, wrong[i], &e1));
-          g_assert_error (e1, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
-          g_assert_false (gcs_sender_send_blocking (tx, wrong[i], NULL, &e2));
-          g_assert_error (e2, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
-          gcs_sender_send_async (tx, wrong[i], NULL, send_done_cb, &e3);
-          ITERATE_UNTIL (e3 != NULL);
-          g_assert_error (e3, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
-          g_clear_error (&e3);
-        }
+      assert_all_refused (mpsc_sends, G_N_ELEMENTS (mpsc_sends), tx, wrong, G_N_ELEMENTS (wrong));
       g_assert_cmpuint (gcs_receiver_get_length (rx), ==, 0);
-      g_assert_null (gcs_receiver_try_recv (rx, &empty));
-      g_assert_error (empty, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY);
+      assert_recv_fails (mpsc_try_recv, rx, GCS_CHANNEL_ERROR_EMPTY);
       /* The caller kept its values. */
       g_assert_cmpstr (g_value_get_string (&text), ==, "7");
     }
@@ -96,19 +196,11 @@ test_type_nothing_queued (Fixture *f, gconstpointer data)
   {
     g_autoptr(GcsBroadcastSender) tx = NULL;
     g_autoptr(GcsBroadcastReceiver) rx = NULL;
-    g_autoptr(GError) empty = NULL;
 
     gcs_broadcast_new (G_TYPE_INT, 4, &tx, &rx);
-    for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
-      {
-        g_autoptr(GError) error = NULL;
-
-        g_assert_cmpuint (gcs_broadcast_sender_send (tx, wrong[i], &error), ==, 0);
-        g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
-      }
+    assert_all_refused (broadcast_sends, 1, tx, wrong, G_N_ELEMENTS (wrong));
     g_assert_cmpuint (gcs_broadcast_receiver_get_length (rx), ==, 0);
-    g_assert_null (gcs_broadcast_receiver_try_recv (rx, &empty));
-    g_assert_error (empty, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY);
+    assert_recv_fails (broadcast_try_recv, rx, GCS_CHANNEL_ERROR_EMPTY);
   }
 
   /* watch: nothing stored, no new version */
@@ -120,13 +212,7 @@ test_type_nothing_queued (Fixture *f, gconstpointer data)
     g_value_init (&initial, G_TYPE_INT);
     g_value_set_int (&initial, 5);
     gcs_watch_new (&initial, &tx, &rx);
-    for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
-      {
-        g_autoptr(GError) error = NULL;
-
-        g_assert_false (gcs_watch_sender_send (tx, wrong[i], &error));
-        g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
-      }
+    assert_all_refused (watch_sends, 1, tx, wrong, G_N_ELEMENTS (wrong));
     g_assert_false (gcs_watch_receiver_has_changed (rx));
     g_assert_cmpint (g_value_get_int (gcs_watch_receiver_get_value (rx)), ==, 5);
   }
@@ -135,19 +221,11 @@ test_type_nothing_queued (Fixture *f, gconstpointer data)
   {
     g_autoptr(GcsOneshotSender) tx = NULL;
     g_autoptr(GcsOneshotReceiver) rx = NULL;
-    g_autoptr(GError) empty = NULL;
     g_auto(GValue) right = G_VALUE_INIT;
 
     gcs_oneshot_new (G_TYPE_INT, &tx, &rx);
-    for (guint i = 0; i < G_N_ELEMENTS (wrong); i++)
-      {
-        g_autoptr(GError) error = NULL;
-
-        g_assert_false (gcs_oneshot_sender_send (tx, wrong[i], &error));
-        g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
-      }
-    g_assert_null (gcs_oneshot_receiver_try_recv (rx, &empty));
-    g_assert_error (empty, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY);
+    assert_all_refused (oneshot_sends, 1, tx, wrong, G_N_ELEMENTS (wrong));
+    assert_recv_fails (oneshot_try_recv, rx, GCS_CHANNEL_ERROR_EMPTY);
     g_assert_false (gcs_oneshot_sender_is_closed (tx));
     g_value_init (&right, G_TYPE_INT);
     g_value_set_int (&right, 3);
@@ -259,23 +337,15 @@ test_double_close (Fixture *f, gconstpointer data)
     g_autoptr(GcsSender) tx = NULL;
     g_autoptr(GcsReceiver) rx = NULL;
     g_autoptr(GcsSender) clone = NULL;
-    g_autoptr(GError) error = NULL;
 
     gcs_channel_new (G_TYPE_INT64, 4, &tx, &rx);
     clone = gcs_sender_clone (tx);
-    gcs_sender_close (clone);
-    gcs_sender_close (clone);
-    g_assert_null (gcs_receiver_try_recv (rx, &error));
-    g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY);   /* tx is open */
-    g_clear_error (&error);
+    CLOSE_TWICE (gcs_sender_close, clone);
+    assert_recv_fails (mpsc_try_recv, rx, GCS_CHANNEL_ERROR_EMPTY);   /* tx is open */
     g_assert_true (gcs_sender_try_send (tx, &one, NULL));
-    gcs_receiver_close (rx);
-    gcs_receiver_close (rx);
-    gcs_sender_close (tx);
-    gcs_sender_close (tx);
-    g_assert_cmpint (get_int64 (gcs_receiver_try_recv (rx, NULL)), ==, 1);
-    g_assert_null (gcs_receiver_try_recv (rx, &error));
-    g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    CLOSE_TWICE (gcs_receiver_close, rx);
+    CLOSE_TWICE (gcs_sender_close, tx);
+    assert_last_then_closed (mpsc_try_recv, rx, 1);
   }
 
   /* broadcast */
@@ -283,18 +353,13 @@ test_double_close (Fixture *f, gconstpointer data)
     g_autoptr(GcsBroadcastSender) tx = NULL;
     g_autoptr(GcsBroadcastReceiver) rx = NULL;
     g_autoptr(GcsBroadcastSender) clone = NULL;
-    g_autoptr(GError) error = NULL;
 
     gcs_broadcast_new (G_TYPE_INT64, 4, &tx, &rx);
     clone = gcs_broadcast_sender_clone (tx);
-    gcs_broadcast_sender_close (clone);
-    gcs_broadcast_sender_close (clone);
+    CLOSE_TWICE (gcs_broadcast_sender_close, clone);
     g_assert_cmpuint (gcs_broadcast_sender_send (tx, &one, NULL), ==, 1);
-    gcs_broadcast_sender_close (tx);
-    gcs_broadcast_sender_close (tx);
-    g_assert_cmpint (get_int64 (gcs_broadcast_receiver_try_recv (rx, NULL)), ==, 1);
-    g_assert_null (gcs_broadcast_receiver_try_recv (rx, &error));
-    g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    CLOSE_TWICE (gcs_broadcast_sender_close, tx);
+    assert_last_then_closed (broadcast_try_recv, rx, 1);
   }
 
   /* watch */
@@ -308,11 +373,9 @@ test_double_close (Fixture *f, gconstpointer data)
 
     gcs_watch_new (&one, &tx, &rx);
     clone = gcs_watch_sender_clone (tx);
-    gcs_watch_sender_close (clone);
-    gcs_watch_sender_close (clone);
+    CLOSE_TWICE (gcs_watch_sender_close, clone);
     g_assert_true (gcs_watch_sender_send (tx, &one, NULL));   /* tx still open */
-    gcs_watch_sender_close (tx);
-    gcs_watch_sender_close (tx);
+    CLOSE_TWICE (gcs_watch_sender_close, tx);
     g_assert_true (gcs_watch_receiver_has_changed (rx));
     gcs_watch_receiver_get_value (rx);
     gcs_watch_receiver_changed_async (rx, NULL, wait_cb, &wait);
@@ -328,15 +391,22 @@ test_double_close (Fixture *f, gconstpointer data)
 
     gcs_oneshot_new (G_TYPE_INT64, &tx, &rx);
     g_assert_true (gcs_oneshot_sender_send (tx, &one, NULL));
-    gcs_oneshot_sender_close (tx);
-    gcs_oneshot_sender_close (tx);
-    gcs_oneshot_receiver_close (rx);
-    gcs_oneshot_receiver_close (rx);
+    CLOSE_TWICE (gcs_oneshot_sender_close, tx);
+    CLOSE_TWICE (gcs_oneshot_receiver_close, rx);
     g_assert_cmpint (get_int64 (gcs_oneshot_receiver_try_recv (rx, NULL)), ==, 1);
   }
 }
 
 /* === send after close === */
+
+/* send_error, as a send: @value is not used. */
+static gboolean
+oneshot_send_error (gpointer tx, const GValue *value, GError **error)
+{
+  g_autoptr(GError) failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+
+  return gcs_oneshot_sender_send_error (tx, failure, error);
+}
 
 static void
 test_send_after_close (Fixture *f, gconstpointer data)
@@ -351,27 +421,17 @@ test_send_after_close (Fixture *f, gconstpointer data)
     g_autoptr(GcsReceiver) rx = NULL;
     g_autoptr(GcsSender) clone = NULL;
     g_autoptr(GcsSender) clone_of_closed = NULL;
-    g_autoptr(GError) e1 = NULL;
-    g_autoptr(GError) e2 = NULL;
-    g_autoptr(GError) e3 = NULL;
-    GError *e4 = NULL;
 
     gcs_channel_new (G_TYPE_STRING, 2, &tx, &rx);
     clone = gcs_sender_clone (tx);
     gcs_sender_close (clone);
-    g_assert_false (gcs_sender_try_send (clone, &text, &e1));
-    g_assert_error (e1, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    assert_send_fails (mpsc_try_send, clone, &text, GCS_CHANNEL_ERROR_CLOSED);
     clone_of_closed = gcs_sender_clone (clone);
-    g_assert_false (gcs_sender_send_blocking (clone_of_closed, &text, NULL, &e2));
-    g_assert_error (e2, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    assert_send_fails (mpsc_send_blocking, clone_of_closed, &text, GCS_CHANNEL_ERROR_CLOSED);
     gcs_receiver_close (rx);
     g_assert_true (gcs_sender_is_closed (tx));
-    g_assert_false (gcs_sender_send_blocking (tx, &text, NULL, &e3));
-    g_assert_error (e3, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
-    gcs_sender_send_async (tx, &text, NULL, send_done_cb, &e4);
-    ITERATE_UNTIL (e4 != NULL);
-    g_assert_error (e4, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
-    g_clear_error (&e4);
+    assert_send_fails (mpsc_send_blocking, tx, &text, GCS_CHANNEL_ERROR_CLOSED);
+    assert_send_fails (mpsc_send_async, tx, &text, GCS_CHANNEL_ERROR_CLOSED);
     g_assert_cmpuint (gcs_receiver_get_length (rx), ==, 0);
     g_assert_cmpstr (g_value_get_string (&text), ==, "kept");
   }
@@ -381,31 +441,25 @@ test_send_after_close (Fixture *f, gconstpointer data)
     g_autoptr(GcsBroadcastSender) tx = NULL;
     GcsBroadcastReceiver *rx = NULL;
     g_autoptr(GcsBroadcastSender) clone = NULL;
-    g_autoptr(GError) e1 = NULL;
-    g_autoptr(GError) e2 = NULL;
 
     gcs_broadcast_new (G_TYPE_STRING, 2, &tx, &rx);
     clone = gcs_broadcast_sender_clone (tx);
     gcs_broadcast_sender_close (clone);
-    g_assert_cmpuint (gcs_broadcast_sender_send (clone, &text, &e1), ==, 0);
-    g_assert_error (e1, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    assert_send_fails (broadcast_send, clone, &text, GCS_CHANNEL_ERROR_CLOSED);
     g_object_unref (rx);
-    g_assert_cmpuint (gcs_broadcast_sender_send (tx, &text, &e2), ==, 0);
-    g_assert_error (e2, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    assert_send_fails (broadcast_send, tx, &text, GCS_CHANNEL_ERROR_CLOSED);
   }
 
   /* watch: own handle closed; the value stays readable */
   {
     g_autoptr(GcsWatchSender) tx = NULL;
     g_autoptr(GcsWatchReceiver) rx = NULL;
-    g_autoptr(GError) error = NULL;
     g_auto(GValue) other = G_VALUE_INIT;
 
     gcs_watch_new (&text, &tx, &rx);
     gcs_watch_sender_close (tx);
     set_string (&other, "later");
-    g_assert_false (gcs_watch_sender_send (tx, &other, &error));
-    g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+    assert_send_fails (watch_send, tx, &other, GCS_CHANNEL_ERROR_CLOSED);
     g_assert_cmpstr (g_value_get_string (gcs_watch_receiver_get_value (rx)), ==, "kept");
     g_assert_cmpstr (g_value_get_string (gcs_watch_sender_get_value (tx)), ==, "kept");
   }
@@ -415,8 +469,6 @@ test_send_after_close (Fixture *f, gconstpointer data)
     {
       g_autoptr(GcsOneshotSender) tx = NULL;
       GcsOneshotReceiver *rx = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GError) failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
 
       gcs_oneshot_new (G_TYPE_STRING, &tx, &rx);
       if (how == 0)
@@ -425,11 +477,8 @@ test_send_after_close (Fixture *f, gconstpointer data)
         gcs_oneshot_receiver_close (rx);
       else
         g_clear_object (&rx);
-      g_assert_false (gcs_oneshot_sender_send (tx, &text, &error));
-      g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
-      g_clear_error (&error);
-      g_assert_false (gcs_oneshot_sender_send_error (tx, failure, &error));
-      g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+      assert_send_fails (oneshot_send, tx, &text, GCS_CHANNEL_ERROR_CLOSED);
+      assert_send_fails (oneshot_send_error, tx, NULL, GCS_CHANNEL_ERROR_CLOSED);
       g_clear_object (&rx);
     }
   g_assert_cmpstr (g_value_get_string (&text), ==, "kept");

@@ -26,32 +26,9 @@
  * GCS_STRESS_SECONDS make a long run (the default is a short one).
  */
 
-#include <string.h>
-
-#include <gchanstream/gchanstream.h>
-
-
-/* Hand-offs through g_main_context_invoke() are invisible to TSan with
- * Debian's GLib (tests/README.md, notes/race-detection.md). */
-#if defined(__SANITIZE_THREAD__)
-# define TEST_TSAN 1
-#elif defined(__has_feature)
-# if __has_feature(thread_sanitizer)
-#  define TEST_TSAN 1
-# endif
-#endif
-#ifdef TEST_TSAN
-void __tsan_acquire (void *addr);
-void __tsan_release (void *addr);
-# define HANDOFF_RELEASE(p) __tsan_release (p)
-# define HANDOFF_ACQUIRE(p) __tsan_acquire (p)
-#else
-# define HANDOFF_RELEASE(p) ((void) 0)
-# define HANDOFF_ACQUIRE(p) ((void) 0)
-#endif
+#include "stress-util.h"
 
 #define MAX_PRODUCERS 4
-#define DEADLINE_USEC (60 * G_USEC_PER_SEC)
 
 typedef enum { K_ASYNC, K_STREAM, K_TRY, N_KINDS } Kind;
 
@@ -59,28 +36,22 @@ typedef struct _Consumer Consumer;
 
 typedef struct
 {
-  Consumer             *c;
-  guint                 id;
-  Kind                  kind;
-  GcsBroadcastReceiver *rx;
-  GcsStream            *stream;
-  GCancellable         *cancellable;
-  GSource              *poll_source;
-  gint64                next;        /* the value expected next */
-  guint64               missed, received;
-  guint                 drop_after;  /* values before a drop; 0: never */
-  gboolean              pending, ended, dropped;
+  StressRx  base;          /* base.rx: a GcsBroadcastReceiver */
+  Consumer *c;
+  guint     id;
+  Kind      kind;
+  gint64    next;          /* the value expected next */
+  guint64   missed, received;
+  guint     drop_after;    /* values before a drop; 0: never */
 } Rx;
 
 struct _Consumer
 {
-  GMainContext *context;
-  GPtrArray    *receivers;   /* Rx*, owned */
-  GRand        *rand;        /* consumer thread only */
-  gint          n_handed;     /* atomic: receivers handed over */
-  guint         n_adopted;    /* of them, adopted */
-  gint          all_handed;  /* atomic */
-  guint64       n_ops;
+  GMainContext    *context;
+  GPtrArray       *receivers;   /* Rx*, owned */
+  GRand           *rand;        /* consumer thread only */
+  StressHandovers  handovers;   /* of the receivers, to the consumer */
+  guint64          n_ops;
 };
 
 typedef struct
@@ -91,24 +62,9 @@ typedef struct
   guint64             n_sends, n_sent, n_no_receiver;
 } Producer;
 
-/* A GRecMutex: TSan sees it (Debian's GMutex is invisible to it). */
-static GRecMutex order_lock;
-static gint64 order_counter;   /* under order_lock */
-static gint n_finalized, n_watched;   /* atomic */
-static guint64 total_rounds, total_ops, total_items, total_missed, total_receivers, total_dropped;
-
-static void
-finalized_cb (gpointer data, GObject *where_the_object_was)
-{
-  g_atomic_int_inc (&n_finalized);
-}
-
-static void
-watch_object (gpointer object)
-{
-  g_object_weak_ref (object, finalized_cb, NULL);
-  g_atomic_int_inc (&n_watched);
-}
+/* The producers number the values in the channel's order. */
+static StressOrder order;
+static guint64 total_ops, total_items, total_missed, total_receivers, total_dropped;
 
 static gpointer
 producer_thread (gpointer data)
@@ -123,12 +79,9 @@ producer_thread (gpointer data)
       g_autoptr(GError) error = NULL;
       guint reached;
 
-      g_rec_mutex_lock (&order_lock);
-      g_value_set_int64 (&value, order_counter);
+      g_value_set_int64 (&value, stress_order_lock (&order));
       reached = gcs_broadcast_sender_send (p->tx, &value, &error);
-      if (reached > 0)
-        order_counter++;
-      g_rec_mutex_unlock (&order_lock);
+      stress_order_unlock (&order, reached > 0);
       p->n_sends++;
       if (reached > 0)
         {
@@ -148,7 +101,7 @@ producer_thread (gpointer data)
           {
             GcsBroadcastSender *clone = gcs_broadcast_sender_clone (p->tx);
 
-            watch_object (clone);
+            stress_watch_object (clone);
             if (g_rand_boolean (rand))
               gcs_broadcast_sender_close (p->tx);
             g_object_unref (p->tx);
@@ -179,27 +132,6 @@ producer_thread (gpointer data)
 
 /* Receivers, on the consumer's context */
 
-static guint64
-missed_from_error (const GError *error)
-{
-  const char *p = strstr (error->message, "missed ");
-
-  g_assert_nonnull (p);
-  return g_ascii_strtoull (p + strlen ("missed "), NULL, 10);
-}
-
-static void
-rx_release (Rx *r)
-{
-  if (r->poll_source != NULL)
-    {
-      g_source_destroy (r->poll_source);
-      g_clear_pointer (&r->poll_source, g_source_unref);
-    }
-  g_clear_object (&r->rx);
-  g_clear_object (&r->stream);
-}
-
 static void
 rx_value (Rx *r, gint64 v)
 {
@@ -225,22 +157,19 @@ maybe_drop (Rx *r)
 {
   if (r->drop_after == 0 || r->received < r->drop_after)
     return FALSE;
-  r->dropped = TRUE;
-  if (r->cancellable != NULL)
-    g_cancellable_cancel (r->cancellable);
   r->c->n_ops++;
-  rx_release (r);
+  stress_rx_drop (&r->base);
   return TRUE;
 }
 
 static void
 rx_end (Rx *r)
 {
-  g_assert_cmpuint (gcs_broadcast_receiver_get_lagged (r->rx), ==, r->missed);
-  if (r->stream != NULL)
-    g_assert_cmpuint (gcs_broadcast_stream_get_lagged (GCS_BROADCAST_STREAM (r->stream)), ==, r->missed);
-  r->ended = TRUE;
-  rx_release (r);
+  g_assert_cmpuint (gcs_broadcast_receiver_get_lagged (r->base.rx), ==, r->missed);
+  if (r->base.stream != NULL)
+    g_assert_cmpuint (gcs_broadcast_stream_get_lagged (GCS_BROADCAST_STREAM (r->base.stream)), ==, r->missed);
+  r->base.ended = TRUE;
+  stress_rx_release (&r->base);
 }
 
 static void recv_start (Rx *r);
@@ -252,13 +181,7 @@ recv_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   const GValue *value = gcs_broadcast_receiver_recv_finish (GCS_BROADCAST_RECEIVER (source), result, &error);
 
-  r->pending = FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_assert_true (r->dropped);
-      return;
-    }
-  if (r->dropped)
+  if (!stress_rx_receive_done (&r->base, error))
     return;
   if (value != NULL)
     {
@@ -269,7 +192,7 @@ recv_cb (GObject *source, GAsyncResult *result, gpointer data)
   else if (error != NULL)
     {
       g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_LAGGED);
-      rx_lag (r, missed_from_error (error));
+      rx_lag (r, stress_missed_from_error (error));
     }
   else
     {
@@ -282,8 +205,8 @@ recv_cb (GObject *source, GAsyncResult *result, gpointer data)
 static void
 recv_start (Rx *r)
 {
-  r->pending = TRUE;
-  gcs_broadcast_receiver_recv_async (r->rx, r->cancellable, recv_cb, r);
+  r->base.pending = TRUE;
+  gcs_broadcast_receiver_recv_async (r->base.rx, r->base.cancellable, recv_cb, r);
 }
 
 static void
@@ -291,7 +214,7 @@ stream_lagged_cb (GcsBroadcastStream *stream, guint64 count, gpointer data)
 {
   Rx *r = data;
 
-  if (!r->dropped)
+  if (!r->base.dropped)
     rx_lag (r, count);
 }
 
@@ -300,7 +223,7 @@ stream_item_cb (const GValue *item, gpointer data, GError **error)
 {
   Rx *r = data;
 
-  if (r->dropped)
+  if (r->base.dropped)
     return;
   rx_value (r, g_value_get_int64 (item));
   maybe_drop (r);
@@ -310,18 +233,9 @@ static void
 stream_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   Rx *r = data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = gcs_stream_for_each_finish (GCS_STREAM (source), result, &error);
 
-  r->pending = FALSE;
-  if (r->dropped)
-    {
-      if (!ok)
-        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      return;
-    }
-  g_assert_no_error (error);
-  rx_end (r);
+  if (stress_rx_for_each_done (&r->base, source, result))
+    rx_end (r);
 }
 
 static gboolean
@@ -333,7 +247,7 @@ try_cb (gpointer data)
   for (guint i = 0; i < 8; i++)
     {
       g_autoptr(GError) error = NULL;
-      const GValue *value = gcs_broadcast_receiver_try_recv (r->rx, &error);
+      const GValue *value = gcs_broadcast_receiver_try_recv (r->base.rx, &error);
 
       if (value != NULL)
         {
@@ -342,7 +256,7 @@ try_cb (gpointer data)
             return G_SOURCE_REMOVE;
         }
       else if (g_error_matches (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_LAGGED))
-        rx_lag (r, missed_from_error (error));
+        rx_lag (r, stress_missed_from_error (error));
       else if (g_error_matches (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY))
         return G_SOURCE_CONTINUE;
       else
@@ -357,93 +271,66 @@ try_cb (gpointer data)
 
 typedef struct { Consumer *c; GcsBroadcastReceiver *rx; gint64 start; Kind kind; } Handover;
 
-static gboolean
+static void
 adopt_cb (gpointer data)
 {
-  Handover *h;
-  Consumer *c;
+  Handover *h = data;
+  Consumer *c = h->c;
   Rx *r = g_new0 (Rx, 1);
 
-  HANDOFF_ACQUIRE (data);
-  h = data;
-  c = h->c;
   r->c = c;
   r->id = c->receivers->len;
   r->kind = h->kind;
-  r->rx = h->rx;
+  r->base.rx = h->rx;
   r->next = h->start;
   r->drop_after = g_rand_int_range (c->rand, 0, 4) == 0 ? g_rand_int_range (c->rand, 1, 300) : 0;
   g_ptr_array_add (c->receivers, r);
-  c->n_adopted++;
   c->n_ops++;
   switch (r->kind)
     {
     case K_ASYNC:
-      r->cancellable = g_cancellable_new ();
+      r->base.cancellable = g_cancellable_new ();
       recv_start (r);
       break;
     case K_STREAM:
-      r->cancellable = g_cancellable_new ();
-      /* r->rx is kept only to read its "lagged" at the end. */
-      r->stream = gcs_broadcast_stream_new (r->rx);
-      g_signal_connect (r->stream, "lagged", G_CALLBACK (stream_lagged_cb), r);
-      r->pending = TRUE;
-      gcs_stream_for_each_async (r->stream, stream_item_cb, r, NULL, r->cancellable, stream_done_cb, r);
+      r->base.cancellable = g_cancellable_new ();
+      /* r->base.rx is kept only to read its "lagged" at the end. */
+      r->base.stream = gcs_broadcast_stream_new (r->base.rx);
+      g_signal_connect (r->base.stream, "lagged", G_CALLBACK (stream_lagged_cb), r);
+      r->base.pending = TRUE;
+      gcs_stream_for_each_async (r->base.stream, stream_item_cb, r, NULL, r->base.cancellable, stream_done_cb, r);
       break;
     case K_TRY:
     default:
-      r->poll_source = g_timeout_source_new (1);
-      g_source_set_callback (r->poll_source, try_cb, r, NULL);
-      g_source_attach (r->poll_source, c->context);
+      r->base.poll_source = g_timeout_source_new (1);
+      g_source_set_callback (r->base.poll_source, try_cb, r, NULL);
+      g_source_attach (r->base.poll_source, c->context);
       break;
     }
   g_free (h);
-  return G_SOURCE_REMOVE;
 }
 
 static gboolean
-tick_cb (gpointer data)
+consumer_done (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
-}
+  Consumer *c = data;
 
-static gboolean
-consumer_done (Consumer *c)
-{
-  if (!g_atomic_int_get (&c->all_handed) || c->n_adopted != (guint) g_atomic_int_get (&c->n_handed))
+  if (!stress_handovers_done (&c->handovers))
     return FALSE;
   for (guint i = 0; i < c->receivers->len; i++)
     {
       Rx *r = g_ptr_array_index (c->receivers, i);
 
-      if (r->pending || !(r->ended || r->dropped))
+      if (!stress_rx_settled (&r->base))
         return FALSE;
     }
   return TRUE;
 }
 
-static gpointer
-consumer_thread (gpointer data)
+static char *
+consumer_describe (gpointer data)
 {
-  Consumer *c = data;
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
-  GSource *tick = g_timeout_source_new (50);
-
-  g_main_context_push_thread_default (c->context);
-  g_source_set_callback (tick, tick_cb, NULL, NULL);
-  g_source_attach (tick, c->context);
-  while (!consumer_done (c))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("broadcast churn hangs");
-      g_main_context_iteration (c->context, TRUE);
-    }
-  g_source_destroy (tick);
-  g_source_unref (tick);
-  while (g_main_context_iteration (c->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (c->context);
-  return NULL;
+  return g_strdup ("broadcast churn hangs");
 }
 
 /* Subscribes under the order lock, so that the start is exact. */
@@ -451,16 +338,14 @@ static void
 subscribe (Consumer *c, GcsBroadcastSender *tx, GcsBroadcastReceiver *rx, GRand *rand)
 {
   Handover *h = g_new (Handover, 1);
+  gint64 start = stress_order_lock (&order);
 
-  g_rec_mutex_lock (&order_lock);
   if (rx == NULL)
     rx = gcs_broadcast_sender_subscribe (tx);
-  *h = (Handover) { c, rx, order_counter, g_rand_int_range (rand, 0, N_KINDS) };
-  g_rec_mutex_unlock (&order_lock);
-  watch_object (rx);
-  g_atomic_int_inc (&c->n_handed);
-  HANDOFF_RELEASE (h);
-  g_main_context_invoke (c->context, adopt_cb, h);
+  *h = (Handover) { c, rx, start, g_rand_int_range (rand, 0, N_KINDS) };
+  stress_order_unlock (&order, FALSE);
+  stress_watch_object (rx);
+  stress_hand_over (&c->handovers, c->context, adopt_cb, h);
 }
 
 static void
@@ -475,21 +360,20 @@ run_round (GRand *rand)
   Consumer c = { 0 };
   guint n_initial = g_rand_int_range (rand, 1, 4);
   guint n_late = g_rand_int_range (rand, 0, 5);
-  gint finalized_before = g_atomic_int_get (&n_finalized);
-  gint watched_before = g_atomic_int_get (&n_watched);
+  StressMark mark = stress_mark ();
 
   c.context = g_main_context_new ();
   c.receivers = g_ptr_array_new_with_free_func (g_free);
   c.rand = g_rand_new_with_seed (g_rand_int (rand));
-  order_counter = 0;
+  order.counter = 0;
 
   gcs_broadcast_new (G_TYPE_INT64, capacity, &tx, &rx);
-  watch_object (tx);
+  stress_watch_object (tx);
   subscribe (&c, tx, rx, rand);
   for (guint i = 1; i < n_initial; i++)
     subscribe (&c, tx, NULL, rand);
 
-  consumer = g_thread_new ("consumer", consumer_thread, &c);
+  consumer = stress_context_thread_new (c.context, 50, consumer_done, consumer_describe, &c);
   for (guint i = 0; i < n_producers; i++)
     {
       producers[i] = (Producer) {
@@ -497,7 +381,7 @@ run_round (GRand *rand)
         .n_items = g_rand_int_range (rand, 0, 2000),
         .seed = g_rand_int (rand),
       };
-      watch_object (producers[i].tx);
+      stress_watch_object (producers[i].tx);
       threads[i] = g_thread_new ("producer", producer_thread, &producers[i]);
     }
   for (guint i = 0; i < n_late; i++)
@@ -505,7 +389,7 @@ run_round (GRand *rand)
       g_usleep (g_rand_int_range (rand, 100, 4000));
       subscribe (&c, tx, NULL, rand);
     }
-  g_atomic_int_set (&c.all_handed, 1);
+  stress_handovers_close (&c.handovers);
   g_main_context_wakeup (c.context);
   /* The test's handle goes; the producers' handles end the stream. */
   if (g_rand_boolean (rand))
@@ -523,52 +407,34 @@ run_round (GRand *rand)
     {
       Rx *r = g_ptr_array_index (c.receivers, i);
 
-      g_assert_true (r->ended || r->dropped);
-      g_assert_false (r->pending);
-      g_assert_null (r->rx);
-      g_assert_null (r->stream);
+      stress_rx_check_released (&r->base);
       /* Everything up to the last value sent, received or counted missed. */
-      if (r->ended && r->next != order_counter)
+      if (r->base.ended && r->next != order.counter)
         g_error ("broadcast receiver %u ended at %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT,
-                 r->id, r->next, order_counter);
+                 r->id, r->next, order.counter);
       total_items += r->received;
       total_missed += r->missed;
-      total_dropped += r->dropped;
-      g_clear_object (&r->cancellable);
+      total_dropped += r->base.dropped;
     }
   total_receivers += c.receivers->len;
   total_ops += c.n_ops;
-  g_assert_cmpint (g_atomic_int_get (&n_finalized) - finalized_before, ==,
-                   g_atomic_int_get (&n_watched) - watched_before);
+  g_assert_cmpint (stress_finalized_since (&mark), ==, stress_watched_since (&mark));
 
   g_ptr_array_unref (c.receivers);
   g_rand_free (c.rand);
   g_main_context_unref (c.context);
-  total_rounds++;
 }
 
 static void
 test_stress_broadcast_churn (void)
 {
-  const char *env_seed = g_getenv ("GCS_TEST_SEED");
-  const char *env_rounds = g_getenv ("GCS_STRESS_ROUNDS");
-  const char *env_seconds = g_getenv ("GCS_STRESS_SECONDS");
-  guint32 seed = env_seed ? (guint32) g_ascii_strtoull (env_seed, NULL, 10) : 20261202;
-  guint rounds = env_rounds ? (guint) g_ascii_strtoull (env_rounds, NULL, 10) : 12;
-  guint seconds = env_seconds ? (guint) g_ascii_strtoull (env_seconds, NULL, 10) : 0;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  gint64 start = g_get_monotonic_time ();
+  StressRun run = stress_run (12, run_round);
 
-  g_test_message ("seed %u, %u rounds or %u s (GCS_TEST_SEED, GCS_STRESS_ROUNDS, GCS_STRESS_SECONDS)",
-                  seed, rounds, seconds);
-  for (guint i = 0; seconds ? g_get_monotonic_time () - start < seconds * G_USEC_PER_SEC : i < rounds; i++)
-    run_round (rand);
-  g_print ("# broadcast churn: seed %u, %" G_GUINT64_FORMAT " rounds, %" G_GUINT64_FORMAT
-           " operations tried, %" G_GUINT64_FORMAT " items moved, %" G_GUINT64_FORMAT
-           " announced as LAGGED (%" G_GUINT64_FORMAT " receivers, %" G_GUINT64_FORMAT
-           " dropped mid-flight), %.1f s\n",
-           seed, total_rounds, total_ops, total_items, total_missed, total_receivers, total_dropped,
-           (g_get_monotonic_time () - start) / 1e6);
+  stress_print_summary (&run, "broadcast churn", total_ops,
+                        "%" G_GUINT64_FORMAT " items moved, %" G_GUINT64_FORMAT
+                        " announced as LAGGED (%" G_GUINT64_FORMAT " receivers, %" G_GUINT64_FORMAT
+                        " dropped mid-flight)",
+                        total_items, total_missed, total_receivers, total_dropped);
 }
 
 int

@@ -16,8 +16,7 @@
  */
 
 #include "channel-test-util.h"
-
-#include <string.h>
+#include "stress-util.h"
 
 #define N_PRODUCERS 4
 #define N_VALUES    50000
@@ -110,16 +109,6 @@ consumer_lag (Consumer *c,
   c->n_lags++;
 }
 
-/* Parses the count out of a LAGGED error's message. */
-static guint64
-missed_from_error (const GError *error)
-{
-  const char *p = strstr (error->message, "missed ");
-
-  g_assert_nonnull (p);
-  return g_ascii_strtoull (p + strlen ("missed "), NULL, 10);
-}
-
 /* A: recv_async on its own thread and context */
 
 static void
@@ -136,7 +125,7 @@ recv_cb (GObject      *source,
   else if (error != NULL)
     {
       g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_LAGGED);
-      consumer_lag (c, missed_from_error (error));
+      consumer_lag (c, stress_missed_from_error (error));
     }
   else
     {
@@ -229,7 +218,7 @@ try_recv_loop (Consumer *c)
       if (value != NULL)
         consumer_value (c, get_int64 (value));
       else if (g_error_matches (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_LAGGED))
-        consumer_lag (c, missed_from_error (error));
+        consumer_lag (c, stress_missed_from_error (error));
       else if (g_error_matches (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_EMPTY))
         g_usleep (50);
       else

@@ -15,10 +15,9 @@
  * GCS_STRESS_SECONDS make a long run (the default is a short one).
  */
 
-#include <gchanstream/gchanstream.h>
+#include "stress-util.h"
 
-#define N_VALUES      16
-#define DEADLINE_USEC (60 * G_USEC_PER_SEC)
+#define N_VALUES 16
 
 typedef enum { OP_FOR_EACH, OP_COLLECT, OP_COUNT, N_OPS } Op;
 
@@ -42,21 +41,7 @@ typedef struct
   gint          started;   /* atomic: pipelines started so far */
 } Round;
 
-static gint n_finalized, n_watched;   /* atomic */
-static guint64 total_rounds, total_ops, total_items, total_cancelled;
-
-static void
-finalized_cb (gpointer data, GObject *where_the_object_was)
-{
-  g_atomic_int_inc (&n_finalized);
-}
-
-static void
-watch_object (gpointer object)
-{
-  g_object_weak_ref (object, finalized_cb, NULL);
-  g_atomic_int_inc (&n_watched);
-}
+static guint64 total_ops, total_items, total_cancelled;
 
 static void
 add_one (const GValue *item, GValue *result, gpointer data, GError **error)
@@ -153,8 +138,8 @@ start_cb (gpointer data)
         g_value_unset (&values[i]);
     }
   mapped = gcs_stream_map (source, add_one, NULL, NULL);
-  watch_object (source);
-  watch_object (mapped);
+  stress_watch_object (source);
+  stress_watch_object (mapped);
   g_object_unref (source);
   switch (p->op)
     {
@@ -175,43 +160,33 @@ start_cb (gpointer data)
 }
 
 static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gpointer
-consumer_thread (gpointer data)
+round_done (gpointer data)
 {
   Round *r = data;
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
-  GSource *tick = g_timeout_source_new (50);
 
-  g_main_context_push_thread_default (r->context);
-  g_source_set_callback (tick, tick_cb, NULL, NULL);
-  g_source_attach (tick, r->context);
+  return r->n_done == r->n;
+}
+
+static char *
+round_describe (gpointer data)
+{
+  Round *r = data;
+
+  return g_strdup_printf ("cancel stress hangs: %u of %u done", r->n_done, r->n);
+}
+
+/* Each pipeline starts after its own delay, on the consumer's thread. */
+static GThread *
+consumer_start (Round *r)
+{
   for (guint i = 0; i < r->n; i++)
     {
       Call *call = g_new (Call, 1);
-      GSource *source = g_timeout_source_new (r->pipelines[i].delay_ms);
 
       *call = (Call) { r, &r->pipelines[i] };
-      g_source_set_callback (source, start_cb, call, NULL);
-      g_source_attach (source, r->context);
-      g_source_unref (source);
+      stress_timeout_attach (r->context, r->pipelines[i].delay_ms, start_cb, call, NULL);
     }
-  while (r->n_done < r->n)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("cancel stress hangs: %u of %u done", r->n_done, r->n);
-      g_main_context_iteration (r->context, TRUE);
-    }
-  g_source_destroy (tick);
-  g_source_unref (tick);
-  while (g_main_context_iteration (r->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (r->context);
-  return NULL;
+  return stress_context_thread_new (r->context, 50, round_done, round_describe, r);
 }
 
 static void
@@ -219,7 +194,7 @@ run_round (GRand *rand)
 {
   Round r = { 0 };
   GThread *consumer;
-  gint finalized_before = g_atomic_int_get (&n_finalized);
+  StressMark mark = stress_mark ();
 
   r.n = g_rand_int_range (rand, 50, 300);
   r.pipelines = g_new0 (Pipeline, r.n);
@@ -232,7 +207,7 @@ run_round (GRand *rand)
       r.pipelines[i].cancellable = g_cancellable_new ();
     }
 
-  consumer = g_thread_new ("consumer", consumer_thread, &r);
+  consumer = consumer_start (&r);
   /* Cancel about half of them, at random moments, from this thread. */
   for (guint i = 0; i < r.n; i++)
     {
@@ -262,30 +237,19 @@ run_round (GRand *rand)
     }
   total_ops += 2 * r.n;
   /* Every stream of the round is gone. */
-  g_assert_cmpint (g_atomic_int_get (&n_finalized) - finalized_before, ==, 2 * (gint) r.n);
+  g_assert_cmpint (stress_finalized_since (&mark), ==, 2 * (gint) r.n);
   g_main_context_unref (r.context);
   g_free (r.pipelines);
-  total_rounds++;
 }
 
 static void
 test_stress_cancel (void)
 {
-  const char *env_seed = g_getenv ("GCS_TEST_SEED");
-  const char *env_rounds = g_getenv ("GCS_STRESS_ROUNDS");
-  const char *env_seconds = g_getenv ("GCS_STRESS_SECONDS");
-  guint32 seed = env_seed ? (guint32) g_ascii_strtoull (env_seed, NULL, 10) : 20261202;
-  guint rounds = env_rounds ? (guint) g_ascii_strtoull (env_rounds, NULL, 10) : 20;
-  guint seconds = env_seconds ? (guint) g_ascii_strtoull (env_seconds, NULL, 10) : 0;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  gint64 start = g_get_monotonic_time ();
+  StressRun run = stress_run (20, run_round);
 
-  for (guint i = 0; seconds ? g_get_monotonic_time () - start < seconds * G_USEC_PER_SEC : i < rounds; i++)
-    run_round (rand);
-  g_print ("# cancel: seed %u, %" G_GUINT64_FORMAT " rounds, %" G_GUINT64_FORMAT " operations tried, "
-           "%" G_GUINT64_FORMAT " items moved, %" G_GUINT64_FORMAT " operations ended CANCELLED, %.1f s\n",
-           seed, total_rounds, total_ops, total_items, total_cancelled,
-           (g_get_monotonic_time () - start) / 1e6);
+  stress_print_summary (&run, "cancel", total_ops,
+                        "%" G_GUINT64_FORMAT " items moved, %" G_GUINT64_FORMAT " operations ended CANCELLED",
+                        total_items, total_cancelled);
 }
 
 int

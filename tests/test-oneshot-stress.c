@@ -29,12 +29,9 @@
  * GCS_STRESS_SECONDS make a long run (the default is a short one).
  */
 
-#include <string.h>
-
-#include <gchanstream/gchanstream.h>
+#include "stress-util.h"
 
 #define MAX_PRODUCERS 4
-#define DEADLINE_USEC (60 * G_USEC_PER_SEC)
 
 typedef enum { S_SEND, S_SEND_TWICE, S_SEND_ERROR, S_CLOSE, S_DROP, N_SPLANS } SenderPlan;
 typedef enum { S_OK, S_ERROR_OK, S_FAILED_CLOSED, S_UNSENT } SenderOutcome;
@@ -80,14 +77,7 @@ typedef struct
   GMainContext *context;
 } Consumer;
 
-static gint n_finalized;   /* atomic */
-static guint64 total_rounds, total_ops, total_items, total_errors, total_closed, total_dropped;
-
-static void
-finalized_cb (gpointer data, GObject *where_the_object_was)
-{
-  g_atomic_int_inc (&n_finalized);
-}
+static guint64 total_ops, total_items, total_errors, total_closed, total_dropped;
 
 static char *
 expected_value (Pair *p)
@@ -353,13 +343,7 @@ start_cb (gpointer data)
       }
       break;
     case R_TRY:
-      {
-        GSource *source = g_timeout_source_new (1);
-
-        g_source_set_callback (source, try_recv_cb, call, g_free);
-        g_source_attach (source, c->context);
-        g_source_unref (source);
-      }
+      stress_timeout_attach (c->context, 1, try_recv_cb, call, g_free);
       break;
     case R_CLOSE_FIRST:
       p->rx_closed = TRUE;
@@ -381,61 +365,46 @@ start_cb (gpointer data)
       break;
     case R_DROP_IN_FLIGHT:
     default:
-      {
-        GSource *source = g_timeout_source_new (p->delay_ms / 2);
-
-        p->rx_closed = TRUE;
-        p->own_cancellable = g_cancellable_new ();
-        recv_start (c, p, p->own_cancellable);
-        g_source_set_callback (source, drop_cb, p, NULL);
-        g_source_attach (source, c->context);
-        g_source_unref (source);
-        g_free (call);
-      }
+      p->rx_closed = TRUE;
+      p->own_cancellable = g_cancellable_new ();
+      recv_start (c, p, p->own_cancellable);
+      stress_timeout_attach (c->context, p->delay_ms / 2, drop_cb, p, NULL);
+      g_free (call);
       break;
     }
   return G_SOURCE_REMOVE;
 }
 
 static gboolean
-tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;   /* wakes the loop to check the deadline */
-}
-
-static gpointer
-consumer_thread (gpointer data)
+consumer_done (gpointer data)
 {
   Consumer *c = data;
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
-  GSource *tick = g_timeout_source_new (100);
 
-  g_main_context_push_thread_default (c->context);
-  g_source_set_callback (tick, tick_cb, NULL, NULL);
-  g_source_attach (tick, c->context);
+  return c->n_done == c->n_pairs && c->n_async_done == c->n_async_started;
+}
+
+static char *
+consumer_describe (gpointer data)
+{
+  Consumer *c = data;
+
+  return g_strdup_printf ("oneshot stress: hangs: %u of %u pairs done, %u of %u receives completed",
+                          c->n_done, c->n_pairs, c->n_async_done, c->n_async_started);
+}
+
+/* Each pair's receiver starts after its own delay, on the consumer's
+ * thread. */
+static GThread *
+consumer_start (Consumer *c)
+{
   for (guint i = 0; i < c->n_pairs; i++)
     {
       Call *call = g_new (Call, 1);
-      GSource *source = g_timeout_source_new (c->pairs[i].delay_ms);
 
       *call = (Call) { c, &c->pairs[i] };
-      g_source_set_callback (source, start_cb, call, NULL);
-      g_source_attach (source, c->context);
-      g_source_unref (source);
+      stress_timeout_attach (c->context, c->pairs[i].delay_ms, start_cb, call, NULL);
     }
-  while (c->n_done < c->n_pairs || c->n_async_done < c->n_async_started)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("oneshot stress: hangs: %u of %u pairs done, %u of %u receives completed",
-                 c->n_done, c->n_pairs, c->n_async_done, c->n_async_started);
-      g_main_context_iteration (c->context, TRUE);
-    }
-  g_source_destroy (tick);
-  g_source_unref (tick);
-  while (g_main_context_iteration (c->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (c->context);
-  return NULL;
+  return stress_context_thread_new (c->context, 100, consumer_done, consumer_describe, c);
 }
 
 static void
@@ -447,7 +416,7 @@ run_round (GRand *rand)
   Producer producers[MAX_PRODUCERS] = { { 0 } };
   GThread *threads[MAX_PRODUCERS], *consumer;
   Consumer c = { 0 };
-  gint finalized_before = g_atomic_int_get (&n_finalized);
+  StressMark mark = stress_mark ();
   guint max_delay = g_rand_int_range (rand, 1, 20);
 
   c.pairs = pairs;
@@ -471,12 +440,12 @@ run_round (GRand *rand)
       p->rplan = g_rand_int_range (rand, 0, N_RPLANS);
       p->delay_ms = g_rand_int_range (rand, 0, max_delay + 1);
       gcs_oneshot_new (G_TYPE_STRING, &p->tx, &p->rx);
-      g_object_weak_ref (G_OBJECT (p->tx), finalized_cb, NULL);
-      g_object_weak_ref (G_OBJECT (p->rx), finalized_cb, NULL);
+      stress_watch_object (p->tx);
+      stress_watch_object (p->rx);
       pr->pairs[pr->n_pairs++] = p;
     }
 
-  consumer = g_thread_new ("consumer", consumer_thread, &c);
+  consumer = consumer_start (&c);
   for (guint i = 0; i < n_producers; i++)
     threads[i] = g_thread_new ("producer", producer_thread, &producers[i]);
   /* Cancel the receives that use the shared cancellable now and then. */
@@ -552,36 +521,23 @@ run_round (GRand *rand)
     }
   g_assert_cmpuint (c.n_async_done, ==, c.n_async_started);
   /* Every sender and receiver is gone: nothing kept a reference. */
-  g_assert_cmpint (g_atomic_int_get (&n_finalized) - finalized_before, ==, 2 * n_pairs);
+  g_assert_cmpint (stress_finalized_since (&mark), ==, 2 * n_pairs);
 
   g_object_unref (c.shared_cancellable);
   g_rec_mutex_clear (&c.cancel_lock);
   g_main_context_unref (c.context);
   g_free (pairs);
-  total_rounds++;
 }
 
 static void
 test_stress_oneshot (void)
 {
-  const char *env_seed = g_getenv ("GCS_TEST_SEED");
-  const char *env_rounds = g_getenv ("GCS_STRESS_ROUNDS");
-  const char *env_seconds = g_getenv ("GCS_STRESS_SECONDS");
-  guint32 seed = env_seed ? (guint32) g_ascii_strtoull (env_seed, NULL, 10) : 20261202;
-  guint rounds = env_rounds ? (guint) g_ascii_strtoull (env_rounds, NULL, 10) : 20;
-  guint seconds = env_seconds ? (guint) g_ascii_strtoull (env_seconds, NULL, 10) : 0;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  gint64 start = g_get_monotonic_time ();
+  StressRun run = stress_run (20, run_round);
 
-  g_test_message ("seed %u, %u rounds or %u s (GCS_TEST_SEED, GCS_STRESS_ROUNDS, GCS_STRESS_SECONDS)",
-                  seed, rounds, seconds);
-  for (guint i = 0; seconds ? g_get_monotonic_time () - start < seconds * G_USEC_PER_SEC : i < rounds; i++)
-    run_round (rand);
-  g_print ("# oneshot: seed %u, %" G_GUINT64_FORMAT " rounds, %" G_GUINT64_FORMAT " operations tried, "
-           "%" G_GUINT64_FORMAT " items moved (+ %" G_GUINT64_FORMAT " errors delivered, "
-           "%" G_GUINT64_FORMAT " CLOSED, %" G_GUINT64_FORMAT " receivers dropped), %.1f s\n",
-           seed, total_rounds, total_ops, total_items, total_errors, total_closed, total_dropped,
-           (g_get_monotonic_time () - start) / 1e6);
+  stress_print_summary (&run, "oneshot", total_ops,
+                        "%" G_GUINT64_FORMAT " items moved (+ %" G_GUINT64_FORMAT " errors delivered, "
+                        "%" G_GUINT64_FORMAT " CLOSED, %" G_GUINT64_FORMAT " receivers dropped)",
+                        total_items, total_errors, total_closed, total_dropped);
 }
 
 int

@@ -28,30 +28,9 @@
  * GCS_STRESS_SECONDS make a long run (the default is a short one).
  */
 
-#include <gchanstream/gchanstream.h>
-
-
-/* Hand-offs through g_main_context_invoke() are invisible to TSan with
- * Debian's GLib (tests/README.md, notes/race-detection.md). */
-#if defined(__SANITIZE_THREAD__)
-# define TEST_TSAN 1
-#elif defined(__has_feature)
-# if __has_feature(thread_sanitizer)
-#  define TEST_TSAN 1
-# endif
-#endif
-#ifdef TEST_TSAN
-void __tsan_acquire (void *addr);
-void __tsan_release (void *addr);
-# define HANDOFF_RELEASE(p) __tsan_release (p)
-# define HANDOFF_ACQUIRE(p) __tsan_acquire (p)
-#else
-# define HANDOFF_RELEASE(p) ((void) 0)
-# define HANDOFF_ACQUIRE(p) ((void) 0)
-#endif
+#include "stress-util.h"
 
 #define MAX_PRODUCERS 4
-#define DEADLINE_USEC (60 * G_USEC_PER_SEC)
 
 typedef enum { K_ASYNC, K_STREAM, K_POLL, N_KINDS } Kind;
 
@@ -59,34 +38,27 @@ typedef struct _Consumer Consumer;
 
 typedef struct
 {
-  Consumer         *c;
-  guint             id;
-  Kind              kind;
-  GcsWatchReceiver *rx;
-  GcsStream        *stream;
-  GCancellable     *cancellable;
-  gint64            last;                  /* ordered rounds */
-  gint64            last_of[MAX_PRODUCERS + 1];   /* free rounds */
-  gboolean          has_last;
-  guint             drop_after;            /* values before a drop, 0: never */
-  guint             n_values;
-  gboolean          pending;               /* a changed_async or for_each in flight */
-  gboolean          ended, dropped;
-  GSource          *poll_source;
+  StressRx  base;                          /* base.rx: a GcsWatchReceiver */
+  Consumer *c;
+  guint     id;
+  Kind      kind;
+  gint64    last;                          /* ordered rounds */
+  gint64    last_of[MAX_PRODUCERS + 1];    /* free rounds */
+  gboolean  has_last;
+  guint     drop_after;                    /* values before a drop, 0: never */
+  guint     n_values;
 } Rx;
 
 struct _Consumer
 {
-  GMainContext *context;
-  gboolean      ordered;
-  GPtrArray    *receivers;    /* Rx*, owned */
-  GRand        *rand;         /* consumer thread only */
-  gint          n_handed;     /* atomic: receivers handed over */
-  guint         n_adopted;    /* of them, adopted */
-  gint          all_handed;   /* atomic: the test's thread subscribes no more */
-  gint          sender_gone;  /* atomic */
-  gint64        final;        /* set before sender_gone */
-  guint64       n_values, n_ops;
+  GMainContext    *context;
+  gboolean         ordered;
+  GPtrArray       *receivers;     /* Rx*, owned */
+  GRand           *rand;          /* consumer thread only */
+  StressHandovers  handovers;     /* of the receivers, to the consumer */
+  gint             sender_gone;   /* atomic */
+  gint64           final;         /* set before sender_gone */
+  guint64          n_values, n_ops;
 };
 
 typedef struct
@@ -99,26 +71,9 @@ typedef struct
   guint64         n_sends;
 } Producer;
 
-/* A GRecMutex: TSan sees it (Debian's GMutex is invisible to it). */
-static GRecMutex order_lock;
-static gint64 order_counter;
-static gint n_finalized;   /* atomic */
-static guint64 total_rounds, total_ops, total_items, total_dropped, total_receivers;
-
-static void
-finalized_cb (gpointer data, GObject *where_the_object_was)
-{
-  g_atomic_int_inc (&n_finalized);
-}
-
-static void
-watch_object (gpointer object, gint *n_watched)
-{
-  g_object_weak_ref (object, finalized_cb, NULL);
-  g_atomic_int_inc (n_watched);
-}
-
-static gint n_watched;
+/* Ordered rounds number the values in the channel's order. */
+static StressOrder order;
+static guint64 total_ops, total_items, total_dropped, total_receivers;
 
 /* Producers */
 
@@ -137,12 +92,9 @@ producer_thread (gpointer data)
 
       if (p->ordered)
         {
-          g_rec_mutex_lock (&order_lock);
-          g_value_set_int64 (&value, order_counter + 1);
+          g_value_set_int64 (&value, stress_order_lock (&order) + 1);
           ok = gcs_watch_sender_send (p->tx, &value, &error);
-          if (ok)
-            order_counter++;
-          g_rec_mutex_unlock (&order_lock);
+          stress_order_unlock (&order, ok);
         }
       else
         {
@@ -159,7 +111,7 @@ producer_thread (gpointer data)
           {
             GcsWatchSender *clone = gcs_watch_sender_clone (p->tx);
 
-            watch_object (clone, &n_watched);
+            stress_watch_object (clone);
             if (g_rand_boolean (rand))
               gcs_watch_sender_close (p->tx);
             g_object_unref (p->tx);
@@ -194,39 +146,17 @@ static void rx_seen (Rx *r, gint64 v);
 static void rx_async_start (Rx *r);
 
 static void
-rx_release (Rx *r)
-{
-  if (r->poll_source != NULL)
-    {
-      g_source_destroy (r->poll_source);
-      g_clear_pointer (&r->poll_source, g_source_unref);
-    }
-  g_clear_object (&r->rx);
-  g_clear_object (&r->stream);
-}
-
-static void
-rx_drop (Rx *r)
-{
-  r->dropped = TRUE;
-  if (r->cancellable != NULL)
-    g_cancellable_cancel (r->cancellable);
-  r->c->n_ops++;
-  rx_release (r);
-}
-
-static void
 rx_end (Rx *r)
 {
   Consumer *c = r->c;
 
   if (!g_atomic_int_get (&c->sender_gone))
     g_error ("watch receiver %u (kind %d) ended while a sender is open", r->id, r->kind);
-  r->ended = TRUE;
+  r->base.ended = TRUE;
   if (!r->has_last || r->last != c->final)
     g_error ("watch receiver %u (kind %d) ended on %" G_GINT64_FORMAT ", not the final %" G_GINT64_FORMAT,
              r->id, r->kind, r->has_last ? r->last : -1, c->final);
-  rx_release (r);
+  stress_rx_release (&r->base);
 }
 
 static void
@@ -267,10 +197,10 @@ maybe_clone (Rx *r)
 {
   Consumer *c = r->c;
 
-  if (r->rx != NULL && c->receivers->len < 24 && g_rand_int_range (c->rand, 0, 200) == 0)
+  if (r->base.rx != NULL && c->receivers->len < 24 && g_rand_int_range (c->rand, 0, 200) == 0)
     {
       c->n_ops++;
-      rx_adopt (c, gcs_watch_receiver_clone (r->rx), g_rand_int_range (c->rand, 0, N_KINDS));
+      rx_adopt (c, gcs_watch_receiver_clone (r->base.rx), g_rand_int_range (c->rand, 0, N_KINDS));
     }
 }
 
@@ -279,7 +209,8 @@ maybe_drop (Rx *r)
 {
   if (r->drop_after != 0 && r->n_values >= r->drop_after)
     {
-      rx_drop (r);
+      r->c->n_ops++;
+      stress_rx_drop (&r->base);
       return TRUE;
     }
   return FALSE;
@@ -292,14 +223,8 @@ changed_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr(GError) error = NULL;
   gboolean changed = gcs_watch_receiver_changed_finish (GCS_WATCH_RECEIVER (source), result, &error);
 
-  r->pending = FALSE;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_assert_true (r->dropped);
-      return;
-    }
-  if (r->dropped)
-    return;   /* completed before the cancellation took */
+  if (!stress_rx_receive_done (&r->base, error))
+    return;
   if (!changed)
     {
       g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
@@ -307,7 +232,7 @@ changed_cb (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   g_assert_no_error (error);
-  rx_seen (r, g_value_get_int64 (gcs_watch_receiver_get_value (r->rx)));
+  rx_seen (r, g_value_get_int64 (gcs_watch_receiver_get_value (r->base.rx)));
   r->c->n_ops += 2;
   maybe_clone (r);
   if (!maybe_drop (r))
@@ -317,8 +242,8 @@ changed_cb (GObject *source, GAsyncResult *result, gpointer data)
 static void
 rx_async_start (Rx *r)
 {
-  r->pending = TRUE;
-  gcs_watch_receiver_changed_async (r->rx, r->cancellable, changed_cb, r);
+  r->base.pending = TRUE;
+  gcs_watch_receiver_changed_async (r->base.rx, r->base.cancellable, changed_cb, r);
 }
 
 static void
@@ -326,7 +251,7 @@ stream_item_cb (const GValue *item, gpointer data, GError **error)
 {
   Rx *r = data;
 
-  if (r->dropped)
+  if (r->base.dropped)
     return;
   rx_seen (r, g_value_get_int64 (item));
   maybe_clone (r);
@@ -337,19 +262,9 @@ static void
 stream_done_cb (GObject *source, GAsyncResult *result, gpointer data)
 {
   Rx *r = data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = gcs_stream_for_each_finish (GCS_STREAM (source), result, &error);
 
-  r->pending = FALSE;
-  if (r->dropped)
-    {
-      if (!ok)
-        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      return;
-    }
-  g_assert_no_error (error);
-  g_assert_true (ok);
-  rx_end (r);
+  if (stress_rx_for_each_done (&r->base, source, result))
+    rx_end (r);
 }
 
 static gboolean
@@ -359,14 +274,14 @@ poll_cb (gpointer data)
   gboolean gone = g_atomic_int_get (&r->c->sender_gone);
 
   r->c->n_ops++;
-  if (gcs_watch_receiver_has_changed (r->rx))
+  if (gcs_watch_receiver_has_changed (r->base.rx))
     {
-      rx_seen (r, g_value_get_int64 (gcs_watch_receiver_get_value (r->rx)));
+      rx_seen (r, g_value_get_int64 (gcs_watch_receiver_get_value (r->base.rx)));
       maybe_clone (r);
       if (maybe_drop (r))
-        return G_SOURCE_REMOVE;   /* rx_release destroyed the source */
+        return G_SOURCE_REMOVE;   /* the drop destroyed the source */
     }
-  if (gone && !gcs_watch_receiver_has_changed (r->rx))
+  if (gone && !gcs_watch_receiver_has_changed (r->base.rx))
     {
       rx_end (r);
       return G_SOURCE_REMOVE;
@@ -379,34 +294,34 @@ rx_adopt (Consumer *c, GcsWatchReceiver *rx, Kind kind)
 {
   Rx *r = g_new0 (Rx, 1);
 
-  watch_object (rx, &n_watched);
+  stress_watch_object (rx);
   r->c = c;
   r->id = c->receivers->len;
   r->kind = kind;
-  r->rx = rx;
+  r->base.rx = rx;
   r->drop_after = g_rand_int_range (c->rand, 0, 4) == 0 ? g_rand_int_range (c->rand, 1, 200) : 0;
   g_ptr_array_add (c->receivers, r);
   switch (kind)
     {
     case K_ASYNC:
       /* The value it has now counts as seen. */
-      r->cancellable = g_cancellable_new ();
+      r->base.cancellable = g_cancellable_new ();
       rx_seen (r, g_value_get_int64 (gcs_watch_receiver_get_value (rx)));
       rx_async_start (r);
       break;
     case K_STREAM:
-      r->cancellable = g_cancellable_new ();
-      r->stream = gcs_watch_stream_new (rx);
-      g_clear_object (&r->rx);
-      r->pending = TRUE;
-      gcs_stream_for_each_async (r->stream, stream_item_cb, r, NULL, r->cancellable, stream_done_cb, r);
+      r->base.cancellable = g_cancellable_new ();
+      r->base.stream = gcs_watch_stream_new (rx);
+      g_clear_object (&r->base.rx);
+      r->base.pending = TRUE;
+      gcs_stream_for_each_async (r->base.stream, stream_item_cb, r, NULL, r->base.cancellable, stream_done_cb, r);
       break;
     case K_POLL:
     default:
       rx_seen (r, g_value_get_int64 (gcs_watch_receiver_get_value (rx)));
-      r->poll_source = g_timeout_source_new (1);
-      g_source_set_callback (r->poll_source, poll_cb, r, NULL);
-      g_source_attach (r->poll_source, c->context);
+      r->base.poll_source = g_timeout_source_new (1);
+      g_source_set_callback (r->base.poll_source, poll_cb, r, NULL);
+      g_source_attach (r->base.poll_source, c->context);
       break;
     }
   return r;
@@ -414,16 +329,13 @@ rx_adopt (Consumer *c, GcsWatchReceiver *rx, Kind kind)
 
 typedef struct { Consumer *c; GcsWatchReceiver *rx; Kind kind; } Handover;
 
-static gboolean
-handover_cb (gpointer data)
+static void
+adopt_cb (gpointer data)
 {
   Handover *h = data;
 
-  HANDOFF_ACQUIRE (h);
   rx_adopt (h->c, h->rx, h->kind);
-  h->c->n_adopted++;
   g_free (h);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -432,55 +344,30 @@ hand_over (Consumer *c, GcsWatchReceiver *rx, Kind kind)
   Handover *h = g_new (Handover, 1);
 
   *h = (Handover) { c, rx, kind };
-  g_atomic_int_inc (&c->n_handed);
-  HANDOFF_RELEASE (h);
-  g_main_context_invoke (c->context, handover_cb, h);
+  stress_hand_over (&c->handovers, c->context, adopt_cb, h);
 }
 
 static gboolean
-tick_cb (gpointer data)
+consumer_done (gpointer data)
 {
-  return G_SOURCE_CONTINUE;
-}
+  Consumer *c = data;
 
-static gboolean
-consumer_done (Consumer *c)
-{
-  if (!g_atomic_int_get (&c->all_handed) || !g_atomic_int_get (&c->sender_gone) ||
-      c->n_adopted != (guint) g_atomic_int_get (&c->n_handed))
+  if (!stress_handovers_done (&c->handovers) || !g_atomic_int_get (&c->sender_gone))
     return FALSE;
   for (guint i = 0; i < c->receivers->len; i++)
     {
       Rx *r = g_ptr_array_index (c->receivers, i);
 
-      if (r->pending || !(r->ended || r->dropped))
+      if (!stress_rx_settled (&r->base))
         return FALSE;
     }
   return TRUE;
 }
 
-static gpointer
-consumer_thread (gpointer data)
+static char *
+consumer_describe (gpointer data)
 {
-  Consumer *c = data;
-  gint64 deadline = g_get_monotonic_time () + DEADLINE_USEC;
-  GSource *tick = g_timeout_source_new (50);
-
-  g_main_context_push_thread_default (c->context);
-  g_source_set_callback (tick, tick_cb, NULL, NULL);
-  g_source_attach (tick, c->context);
-  while (!consumer_done (c))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("watch stress hangs");
-      g_main_context_iteration (c->context, TRUE);
-    }
-  g_source_destroy (tick);
-  g_source_unref (tick);
-  while (g_main_context_iteration (c->context, FALSE))
-    ;
-  g_main_context_pop_thread_default (c->context);
-  return NULL;
+  return g_strdup ("watch stress hangs");
 }
 
 static void
@@ -495,24 +382,23 @@ run_round (GRand *rand)
   Consumer c = { 0 };
   guint n_initial = g_rand_int_range (rand, 1, 4);
   guint n_late = g_rand_int_range (rand, 0, 4);
-  gint finalized_before = g_atomic_int_get (&n_finalized);
-  gint watched_before = g_atomic_int_get (&n_watched);
+  StressMark mark = stress_mark ();
 
   c.context = g_main_context_new ();
   c.ordered = g_rand_boolean (rand);
   c.receivers = g_ptr_array_new_with_free_func (g_free);
   c.rand = g_rand_new_with_seed (g_rand_int (rand));
-  order_counter = 0;
+  order.counter = 0;
 
   g_value_init (&initial, G_TYPE_INT64);
   g_value_set_int64 (&initial, 0);
   gcs_watch_new (&initial, &tx, &rx);
-  watch_object (tx, &n_watched);
+  stress_watch_object (tx);
   hand_over (&c, rx, g_rand_int_range (rand, 0, N_KINDS));
   for (guint i = 1; i < n_initial; i++)
     hand_over (&c, gcs_watch_sender_subscribe (tx), g_rand_int_range (rand, 0, N_KINDS));
 
-  consumer = g_thread_new ("consumer", consumer_thread, &c);
+  consumer = stress_context_thread_new (c.context, 50, consumer_done, consumer_describe, &c);
   for (guint i = 0; i < n_producers; i++)
     {
       producers[i] = (Producer) {
@@ -520,7 +406,7 @@ run_round (GRand *rand)
         .n_items = g_rand_int_range (rand, 0, 1500),
         .seed = g_rand_int (rand), .ordered = c.ordered,
       };
-      watch_object (producers[i].tx, &n_watched);
+      stress_watch_object (producers[i].tx);
       threads[i] = g_thread_new ("producer", producer_thread, &producers[i]);
     }
   /* Late subscribers, mid-flight. */
@@ -529,7 +415,7 @@ run_round (GRand *rand)
       g_usleep (g_rand_int_range (rand, 100, 3000));
       hand_over (&c, gcs_watch_sender_subscribe (tx), g_rand_int_range (rand, 0, N_KINDS));
     }
-  g_atomic_int_set (&c.all_handed, 1);
+  stress_handovers_close (&c.handovers);
   for (guint i = 0; i < n_producers; i++)
     {
       g_thread_join (threads[i]);
@@ -539,7 +425,7 @@ run_round (GRand *rand)
   /* The final value, then the last sender goes. */
   c.final = g_value_get_int64 (gcs_watch_sender_get_value (tx));
   if (c.ordered)
-    g_assert_cmpint (c.final, ==, order_counter);
+    g_assert_cmpint (c.final, ==, order.counter);
   g_atomic_int_set (&c.sender_gone, 1);   /* before: the end may come at once */
   if (g_rand_boolean (rand))
     gcs_watch_sender_close (tx);
@@ -551,46 +437,28 @@ run_round (GRand *rand)
     {
       Rx *r = g_ptr_array_index (c.receivers, i);
 
-      g_assert_true (r->ended || r->dropped);
-      g_assert_false (r->pending);
-      g_assert_null (r->rx);
-      g_assert_null (r->stream);
-      total_dropped += r->dropped;
-      g_clear_object (&r->cancellable);
+      stress_rx_check_released (&r->base);
+      total_dropped += r->base.dropped;
     }
   total_receivers += c.receivers->len;
   total_items += c.n_values;
   total_ops += c.n_ops + c.receivers->len;
-  g_assert_cmpint (g_atomic_int_get (&n_finalized) - finalized_before, ==,
-                   g_atomic_int_get (&n_watched) - watched_before);
+  g_assert_cmpint (stress_finalized_since (&mark), ==, stress_watched_since (&mark));
 
   g_ptr_array_unref (c.receivers);
   g_rand_free (c.rand);
   g_main_context_unref (c.context);
-  total_rounds++;
 }
 
 static void
 test_stress_watch (void)
 {
-  const char *env_seed = g_getenv ("GCS_TEST_SEED");
-  const char *env_rounds = g_getenv ("GCS_STRESS_ROUNDS");
-  const char *env_seconds = g_getenv ("GCS_STRESS_SECONDS");
-  guint32 seed = env_seed ? (guint32) g_ascii_strtoull (env_seed, NULL, 10) : 20261202;
-  guint rounds = env_rounds ? (guint) g_ascii_strtoull (env_rounds, NULL, 10) : 12;
-  guint seconds = env_seconds ? (guint) g_ascii_strtoull (env_seconds, NULL, 10) : 0;
-  g_autoptr(GRand) rand = g_rand_new_with_seed (seed);
-  gint64 start = g_get_monotonic_time ();
+  StressRun run = stress_run (12, run_round);
 
-  g_test_message ("seed %u, %u rounds or %u s (GCS_TEST_SEED, GCS_STRESS_ROUNDS, GCS_STRESS_SECONDS)",
-                  seed, rounds, seconds);
-  for (guint i = 0; seconds ? g_get_monotonic_time () - start < seconds * G_USEC_PER_SEC : i < rounds; i++)
-    run_round (rand);
-  g_print ("# watch: seed %u, %" G_GUINT64_FORMAT " rounds, %" G_GUINT64_FORMAT " operations tried, "
-           "%" G_GUINT64_FORMAT " values seen (%" G_GUINT64_FORMAT " receivers, %" G_GUINT64_FORMAT
-           " dropped mid-flight), %.1f s\n",
-           seed, total_rounds, total_ops, total_items, total_receivers, total_dropped,
-           (g_get_monotonic_time () - start) / 1e6);
+  stress_print_summary (&run, "watch", total_ops,
+                        "%" G_GUINT64_FORMAT " values seen (%" G_GUINT64_FORMAT " receivers, %"
+                        G_GUINT64_FORMAT " dropped mid-flight)",
+                        total_items, total_receivers, total_dropped);
 }
 
 int
