@@ -602,6 +602,7 @@ gcs_chan_admit_waiters_locked (GcsChan  *self,
 
       g_queue_unlink (&self->waiters, link);
       gcs_queue_push (&self->queue, &waiter->value);
+      __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
       waiter->state = WAITER_ADMITTED;
       if (waiter->task != NULL)
         tasks = g_slist_prepend (tasks, g_steal_pointer (&waiter->task));
@@ -658,13 +659,11 @@ gcs_chan_take (GcsChan   *self,
 
   g_assert (batch->length == 0);
   *ended = FALSE;
+  /* Nothing pushed since the last take: wait for a push before taking
+   * the lock, once, so that the senders find it free more often. */
+  if (spin && !__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
+    gcs_chan_spin_for_push (self);
   gcs_mutex_lock (&self->lock);
-  if (spin && self->queue.length == 0 && !gcs_chan_ended_locked (self))
-    {
-      gcs_mutex_unlock (&self->lock);
-      gcs_chan_spin_for_push (self);
-      gcs_mutex_lock (&self->lock);
-    }
   __atomic_store_n (&self->filled, 0, __ATOMIC_RELAXED);
   n = self->queue.length;
   if (n > 0)
