@@ -136,7 +136,9 @@ gcs_broadcast_receiver_class_init (GcsBroadcastReceiverClass *klass)
    * The #GType of the channel's items; %G_TYPE_NONE when it takes any.
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+    g_param_spec_gtype ("item-type", "Item type",
+                        "The GType of the channel's items (G_TYPE_NONE: any)",
+                        G_TYPE_NONE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -145,7 +147,9 @@ gcs_broadcast_receiver_class_init (GcsBroadcastReceiverClass *klass)
    * How many values the channel keeps for slow receivers.
    */
   properties[PROP_CAPACITY] =
-    g_param_spec_uint ("capacity", NULL, NULL, 1, G_MAXUINT, 1,
+    g_param_spec_uint ("capacity", "Capacity",
+                       "How many values the channel keeps for slow receivers",
+                       1, G_MAXUINT, 1,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -156,7 +160,9 @@ gcs_broadcast_receiver_class_init (GcsBroadcastReceiverClass *klass)
    * change.
    */
   properties[PROP_LENGTH] =
-    g_param_spec_uint ("length", NULL, NULL, 0, G_MAXUINT, 0,
+    g_param_spec_uint ("length", "Length",
+                       "How many values the receiver can read now",
+                       0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -166,7 +172,9 @@ gcs_broadcast_receiver_class_init (GcsBroadcastReceiverClass *klass)
    * notified on the consuming context when it grows.
    */
   properties[PROP_LAGGED] =
-    g_param_spec_uint64 ("lagged", NULL, NULL, 0, G_MAXUINT64, 0,
+    g_param_spec_uint64 ("lagged", "Lagged",
+                         "How many values the receiver missed because it lagged",
+                         0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -106,7 +106,9 @@ gcs_broadcast_sender_class_init (GcsBroadcastSenderClass *klass)
    * The #GType of the channel's items; %G_TYPE_NONE when it takes any.
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+    g_param_spec_gtype ("item-type", "Item type",
+                        "The GType of the channel's items (G_TYPE_NONE: any)",
+                        G_TYPE_NONE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -115,7 +117,9 @@ gcs_broadcast_sender_class_init (GcsBroadcastSenderClass *klass)
    * How many values the channel keeps for slow receivers.
    */
   properties[PROP_CAPACITY] =
-    g_param_spec_uint ("capacity", NULL, NULL, 1, G_MAXUINT, 1,
+    g_param_spec_uint ("capacity", "Capacity",
+                       "How many values the channel keeps for slow receivers",
+                       1, G_MAXUINT, 1,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -126,7 +130,9 @@ gcs_broadcast_sender_class_init (GcsBroadcastSenderClass *klass)
    * change.
    */
   properties[PROP_RECEIVER_COUNT] =
-    g_param_spec_uint ("receiver-count", NULL, NULL, 0, G_MAXUINT, 0,
+    g_param_spec_uint ("receiver-count", "Receiver count",
+                       "How many receivers the channel has now",
+                       0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

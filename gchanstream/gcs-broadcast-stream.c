@@ -129,7 +129,9 @@ gcs_broadcast_stream_class_init (GcsBroadcastStreamClass *klass)
    * The receiver the stream takes its values from.
    */
   properties[PROP_RECEIVER] =
-    g_param_spec_object ("receiver", NULL, NULL, GCS_TYPE_BROADCAST_RECEIVER,
+    g_param_spec_object ("receiver", "Receiver",
+                         "The receiver the stream takes its values from",
+                         GCS_TYPE_BROADCAST_RECEIVER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -139,7 +141,9 @@ gcs_broadcast_stream_class_init (GcsBroadcastStreamClass *klass)
    * It is notified on the consuming context when it grows.
    */
   properties[PROP_LAGGED] =
-    g_param_spec_uint64 ("lagged", NULL, NULL, 0, G_MAXUINT64, 0,
+    g_param_spec_uint64 ("lagged", "Lagged",
+                         "How many values the stream skipped because its receiver lagged",
+                         0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

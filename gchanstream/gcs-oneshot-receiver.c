@@ -113,7 +113,9 @@ gcs_oneshot_receiver_class_init (GcsOneshotReceiverClass *klass)
    * The #GType of the item; %G_TYPE_NONE when it takes any.
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+    g_param_spec_gtype ("item-type", "Item type",
+                        "The GType of the item (G_TYPE_NONE: any)",
+                        G_TYPE_NONE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

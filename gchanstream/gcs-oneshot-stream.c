@@ -125,7 +125,9 @@ gcs_oneshot_stream_class_init (GcsOneshotStreamClass *klass)
    * The receiver the stream takes its item from.
    */
   properties[PROP_RECEIVER] =
-    g_param_spec_object ("receiver", NULL, NULL, GCS_TYPE_ONESHOT_RECEIVER,
+    g_param_spec_object ("receiver", "Receiver",
+                         "The receiver the stream takes its item from",
+                         GCS_TYPE_ONESHOT_RECEIVER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

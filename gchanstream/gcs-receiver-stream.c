@@ -121,7 +121,9 @@ gcs_receiver_stream_class_init (GcsReceiverStreamClass *klass)
    * The receiver the stream takes its items from.
    */
   properties[PROP_RECEIVER] =
-    g_param_spec_object ("receiver", NULL, NULL, GCS_TYPE_RECEIVER,
+    g_param_spec_object ("receiver", "Receiver",
+                         "The receiver the stream takes its items from",
+                         GCS_TYPE_RECEIVER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -135,7 +135,9 @@ gcs_receiver_class_init (GcsReceiverClass *klass)
    * The #GType of the channel's items; %G_TYPE_NONE when it takes any.
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+    g_param_spec_gtype ("item-type", "Item type",
+                        "The GType of the channel's items (G_TYPE_NONE: any)",
+                        G_TYPE_NONE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -144,7 +146,9 @@ gcs_receiver_class_init (GcsReceiverClass *klass)
    * How many items the channel may queue; 0 when it is unbounded.
    */
   properties[PROP_CAPACITY] =
-    g_param_spec_uint ("capacity", NULL, NULL, 0, G_MAXUINT, 0,
+    g_param_spec_uint ("capacity", "Capacity",
+                       "How many items the channel holds at most (0: unbounded)",
+                       0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -154,7 +158,9 @@ gcs_receiver_class_init (GcsReceiverClass *klass)
    * without notification: a snapshot of a value other threads change.
    */
   properties[PROP_LENGTH] =
-    g_param_spec_uint ("length", NULL, NULL, 0, G_MAXUINT, 0,
+    g_param_spec_uint ("length", "Length",
+                       "How many items are queued now and not yet delivered",
+                       0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -163,7 +169,9 @@ gcs_receiver_class_init (GcsReceiverClass *klass)
    * How many items the channel's overflow policy dropped.
    */
   properties[PROP_DROPPED] =
-    g_param_spec_uint64 ("dropped", NULL, NULL, 0, G_MAXUINT64, 0,
+    g_param_spec_uint64 ("dropped", "Dropped",
+                         "How many items the channel's overflow policy dropped",
+                         0, G_MAXUINT64, 0,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

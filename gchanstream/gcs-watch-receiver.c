@@ -106,7 +106,9 @@ gcs_watch_receiver_class_init (GcsWatchReceiverClass *klass)
    * The #GType of the value: the type of the initial value.
    */
   properties[PROP_ITEM_TYPE] =
-    g_param_spec_gtype ("item-type", NULL, NULL, G_TYPE_NONE,
+    g_param_spec_gtype ("item-type", "Item type",
+                        "The GType of the value, that of the initial value",
+                        G_TYPE_NONE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);

@@ -118,7 +118,9 @@ gcs_watch_stream_class_init (GcsWatchStreamClass *klass)
    * The receiver the stream takes its values from.
    */
   properties[PROP_RECEIVER] =
-    g_param_spec_object ("receiver", NULL, NULL, GCS_TYPE_WATCH_RECEIVER,
+    g_param_spec_object ("receiver", "Receiver",
+                         "The receiver the stream takes its values from",
+                         GCS_TYPE_WATCH_RECEIVER,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
