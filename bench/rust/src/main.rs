@@ -9,6 +9,12 @@
 //       the consumer task runs ReceiverStream -> map(x * 2) ->
 //       filter(x % 3 == 0) -> fold(0, +) on a current-thread (default) or
 //       multi-thread runtime. Prints items/s.
+//   tokio-peer w2 N [current|multi]
+//       One std::thread producer sends N items with blocking_send into
+//       tokio::sync::mpsc::channel(1024), sleeping 50 us between sends
+//       (std::thread::sleep, a nanosleep), each item carrying its monotonic
+//       send time; a consumer task on a current-thread (default) or
+//       multi-thread runtime records receive - send. Prints "p50 p99" in us.
 //   tokio-peer w3 STAGES N [static|boxed]
 //       One thread: futures::stream::iter(0..N) -> STAGES x map(x + 1) ->
 //       fold(0, +) on a current-thread runtime. Prints ns/item.
@@ -27,7 +33,7 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::thread;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use futures::future;
 use futures::stream::{self, Stream, StreamExt};
@@ -38,7 +44,9 @@ use tokio_stream::wrappers::ReceiverStream;
 const CAPACITY: usize = 1024;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: tokio-peer w1 P N [current|multi]\n       tokio-peer w3 STAGES N [static|boxed]");
+    eprintln!(
+        "usage: tokio-peer w1 P N [current|multi]\n       tokio-peer w2 N [current|multi]\n       tokio-peer w3 STAGES N [static|boxed]"
+    );
     ExitCode::from(2)
 }
 
@@ -84,6 +92,34 @@ fn w1(producers: i64, n: i64, rt: Runtime) -> Result<f64, String> {
         return Err(format!("wrong sum {sum}, expected {}", w1_expected(n)));
     }
     Ok(n as f64 / seconds)
+}
+
+// W2
+
+fn w2(n: usize, rt: Runtime) -> Result<String, String> {
+    let base = Instant::now();
+    let (tx, mut rx) = mpsc::channel::<u64>(CAPACITY);
+    let consumer = rt.spawn(async move {
+        let mut latencies = Vec::with_capacity(n);
+        while let Some(sent) = rx.recv().await {
+            latencies.push(base.elapsed().as_nanos() as u64 - sent);
+        }
+        latencies
+    });
+    let producer = thread::spawn(move || {
+        for _ in 0..n {
+            tx.blocking_send(base.elapsed().as_nanos() as u64).expect("the receiver is gone");
+            thread::sleep(Duration::from_micros(50));
+        }
+    });
+    let mut latencies = rt.block_on(consumer).map_err(|e| format!("consumer failed: {e}"))?;
+    producer.join().map_err(|_| "the producer panicked".to_string())?;
+    if latencies.len() != n {
+        return Err(format!("received {} items, expected {n}", latencies.len()));
+    }
+    latencies.sort_unstable();
+    let us = |ns: u64| ns as f64 / 1000.0;
+    Ok(format!("{:.2} {:.2}", us(latencies[n / 2]), us(latencies[n * 99 / 100])))
 }
 
 // W3
@@ -165,6 +201,23 @@ fn main() -> ExitCode {
             };
             match rt {
                 Ok(rt) => w1(p, n, rt).map(|v| format!("{v:.0}")),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        Some("w2") => {
+            let Some(n) = parse::<usize>(args.get(2)) else {
+                return usage();
+            };
+            if n < 100 {
+                return usage();
+            }
+            let rt = match args.get(3).map(String::as_str) {
+                None | Some("current") => Builder::new_current_thread().build(),
+                Some("multi") => Builder::new_multi_thread().build(),
+                Some(_) => return usage(),
+            };
+            match rt {
+                Ok(rt) => w2(n, rt),
                 Err(e) => Err(e.to_string()),
             }
         }
