@@ -17,6 +17,14 @@
 
 #define N_STAGES 5
 
+
+typedef enum
+{
+  STAGE_MAP,          /* g_value_init() + g_value_set_int64() */
+  STAGE_MAP_FAST,     /* inline helpers */
+  STAGE_MAP_IN_PLACE,
+} StageKind;
+
 static gint64 n_items = 4000000;
 
 static void
@@ -27,6 +35,18 @@ add_one (const GValue  *item,
 {
   g_value_init (result, G_TYPE_INT64);
   g_value_set_int64 (result, g_value_get_int64 (item) + 1);
+}
+
+/* The same callback with gchanstream's inline value helpers (gcs-value.h):
+ * the same contract (result is uninitialized, the callback initializes
+ * it), without GLib's value-table lookup under its type lock. */
+static void
+add_one_fast (const GValue  *item,
+              GValue        *result,
+              gpointer       user_data,
+              GError       **error)
+{
+  gcs_value_init_int64 (result, gcs_value_get_int64 (item) + 1);
 }
 
 static void
@@ -62,9 +82,9 @@ fold_done_cb (GObject      *source,
 }
 
 static double
-run_stream (int       n_stages,
-            gboolean  in_place,
-            gint64   *total)
+run_stream (int        n_stages,
+            StageKind  kind,
+            gint64    *total)
 {
   g_autoptr(GcsStream) stream = bench_range_new (n_items);
   g_auto(GValue) init = G_VALUE_INIT;
@@ -73,8 +93,8 @@ run_stream (int       n_stages,
   *total = -1;
   for (int i = 0; i < n_stages; i++)
     {
-      GcsStream *next = in_place ? gcs_stream_map_in_place (stream, add_one_in_place, NULL, NULL)
-                                 : gcs_stream_map (stream, add_one, NULL, NULL);
+      GcsStream *next = kind == STAGE_MAP_IN_PLACE ? gcs_stream_map_in_place (stream, add_one_in_place, NULL, NULL)
+                      : gcs_stream_map (stream, kind == STAGE_MAP_FAST ? add_one_fast : add_one, NULL, NULL);
 
       g_object_unref (stream);
       stream = next;
@@ -117,19 +137,45 @@ run_plain (int     n_stages,
   return (g_get_monotonic_time () - start) * 1000.0 / n_items;
 }
 
+static const char *
+kind_name (StageKind kind)
+{
+  return kind == STAGE_MAP ? "map" : kind == STAGE_MAP_FAST ? "fast" : "in-place";
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   gboolean raw = argc > 1 && g_str_equal (argv[1], "--raw");
   gboolean allocs = argc > 1 && g_str_equal (argv[1], "--allocs");
-  int n_arg = 1 + (raw || allocs);
+  gboolean one = argc > 1 && g_str_equal (argv[1], "--one");
+  int n_arg = 1 + (raw || allocs) + 2 * one;
   gint64 expected, total;
-  double base, five, five_in_place, plain0, plain5;
+  double base, five, five_fast, five_in_place, plain0, plain5;
 
   if (argc > n_arg)
     n_items = g_ascii_strtoll (argv[n_arg], NULL, 10);
   expected = n_items * (n_items - 1) / 2 + N_STAGES * n_items;
+
+  if (one)
+    {
+      /* --one map|fast|in-place|none [N]: one pipeline only, for
+       * callgrind (compare the instruction counts of two kinds). */
+      StageKind kind = STAGE_MAP;
+      int n_stages = N_STAGES;
+
+      if (argc < 3)
+        return 2;
+      for (StageKind k = STAGE_MAP; k <= STAGE_MAP_IN_PLACE; k++)
+        if (g_str_equal (argv[2], kind_name (k)))
+          kind = k;
+      if (g_str_equal (argv[2], "none"))
+        n_stages = 0;
+      run_stream (n_stages, kind, &total);
+      g_assert_cmpint (total, ==, n_items * (n_items - 1) / 2 + n_stages * n_items);
+      return 0;
+    }
 
   if (allocs)
     {
@@ -137,18 +183,20 @@ main (int   argc,
       guint64 n_allocs;
 
       bench_allocs_start ();
-      run_stream (N_STAGES, FALSE, &total);
+      run_stream (N_STAGES, STAGE_MAP, &total);
       n_allocs = bench_allocs_stop ();
       g_assert_cmpint (total, ==, expected);
       printf ("%.6f\n", (double) n_allocs / n_items);
       return 0;
     }
 
-  base = run_stream (0, FALSE, &total);
+  base = run_stream (0, STAGE_MAP, &total);
   g_assert_cmpint (total, ==, n_items * (n_items - 1) / 2);
-  five = run_stream (N_STAGES, FALSE, &total);
+  five = run_stream (N_STAGES, STAGE_MAP, &total);
   g_assert_cmpint (total, ==, expected);
-  five_in_place = run_stream (N_STAGES, TRUE, &total);
+  five_fast = run_stream (N_STAGES, STAGE_MAP_FAST, &total);
+  g_assert_cmpint (total, ==, expected);
+  five_in_place = run_stream (N_STAGES, STAGE_MAP_IN_PLACE, &total);
   g_assert_cmpint (total, ==, expected);
   plain0 = run_plain (0, &total);
   plain5 = run_plain (N_STAGES, &total);
@@ -156,15 +204,17 @@ main (int   argc,
 
   if (raw)
     {
-      /* For bench/run: ns/item of source->fold, 5 map, 5 map_in_place,
-       * and of the plain loops with 0 and 5 stages. */
-      printf ("%.3f %.3f %.3f %.3f %.3f\n", base, five, five_in_place, plain0, plain5);
+      /* For bench/run: ns/item of source->fold, 5 map, 5 map with the
+       * inline helpers, 5 map_in_place, and of the plain loops with 0 and
+       * 5 stages. */
+      printf ("%.3f %.3f %.3f %.3f %.3f %.3f\n", base, five, five_fast, five_in_place, plain0, plain5);
       return 0;
     }
   printf ("W3 %" G_GINT64_FORMAT " items\n", n_items);
   printf ("  gchanstream source -> fold           %6.2f ns/item\n", base);
   printf ("  gchanstream source -> 5 map -> fold  %6.2f ns/item  (%.2f M items/s)\n", five, 1000.0 / five);
   printf ("  per map stage                        %6.2f ns/item\n", (five - base) / N_STAGES);
+  printf ("  per map stage, inline helpers        %6.2f ns/item\n", (five_fast - base) / N_STAGES);
   printf ("  source -> 5 map_in_place -> fold     %6.2f ns/item  (%.2f M items/s)\n", five_in_place, 1000.0 / five_in_place);
   printf ("  per map_in_place stage               %6.2f ns/item\n", (five_in_place - base) / N_STAGES);
   printf ("  plain C loop, fn-pointer stages      %6.2f ns/item  (%.2f ns per stage)\n",

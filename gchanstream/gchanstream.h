@@ -31,5 +31,6 @@
 # include "gcs-sink.h"
 # include "gcs-stream.h"
 # include "gcs-stream-events.h"
+# include "gcs-value.h"
 # include "gcs-waker.h"
 #undef GCHANSTREAM_INSIDE

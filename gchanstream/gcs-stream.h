@@ -83,7 +83,9 @@ struct _GcsStreamInterface
  * @error: set it to fail: the stream ends with this error
  *
  * Turns an item into another. In C, initialize @result with
- * g_value_init(); from Python and JavaScript, return the value.
+ * g_value_init(), or for numbers with the inline gcs_value_init_int64()
+ * and its siblings, which cost a fraction of it; from Python and
+ * JavaScript, return the value.
  */
 typedef void (*GcsMapFunc) (const GValue  *item,
                             GValue        *result,

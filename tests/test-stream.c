@@ -1316,6 +1316,89 @@ test_map_no_value (Fixture *f, gconstpointer data)
   g_assert_cmpuint (p.destroyed, ==, 1);
 }
 
+/* map with the inline helpers of gcs-value.h: the same contract. */
+static void
+map_triple_inline (const GValue  *item,
+                   GValue        *result,
+                   gpointer       data,
+                   GError       **error)
+{
+  Probe *p = data;
+
+  if (!probe_enter (p, error))
+    return;
+  gcs_value_init_int64 (result, gcs_value_get_int64 (item) * 3);
+}
+
+static void
+test_map_inline_helpers (Fixture *f, gconstpointer data)
+{
+  Probe p1 = { 0 }, p2 = { 0 };
+  g_autofree char *got = NULL;
+
+  {
+    g_autoptr(GcsStream) in = INTS (1, -2, 3);
+    g_autoptr(GcsStream) s1 = gcs_stream_map (in, map_triple_inline, &p1, probe_destroy);
+    g_autoptr(GcsStream) s2 = gcs_stream_map (s1, map_triple_inline, &p2, probe_destroy);
+
+    got = collect_ok (s2);
+  }
+  g_assert_cmpstr (got, ==, "[9, -18, 27]");
+  g_assert_cmpuint (p1.calls, ==, 3);
+  g_assert_cmpuint (p2.destroyed, ==, 1);
+}
+
+/* Each helper leaves the value exactly as g_value_init() + g_value_set_*()
+ * would, and each getter reads what GLib's getter reads. */
+static void
+test_value_inline_helpers (void)
+{
+#define CHECK_HELPER(gtype, suffix, x)                                    \
+  G_STMT_START {                                                          \
+    GValue ours, theirs = G_VALUE_INIT;                                   \
+                                                                          \
+    memset (&ours, 0xa5, sizeof ours);  /* uninitialized memory */       \
+    gcs_value_init_##suffix (&ours, (x));                                 \
+    g_value_init (&theirs, (gtype));                                      \
+    g_value_set_##suffix (&theirs, (x));                                  \
+    g_assert_true (G_IS_VALUE (&ours));                                   \
+    g_assert_true (memcmp (&ours, &theirs, sizeof ours) == 0);            \
+    g_assert_true (gcs_value_get_##suffix (&ours) == g_value_get_##suffix (&theirs)); \
+    g_value_unset (&ours);                                                \
+    g_value_unset (&theirs);                                              \
+  } G_STMT_END
+
+  CHECK_HELPER (G_TYPE_BOOLEAN, boolean, TRUE);
+  CHECK_HELPER (G_TYPE_BOOLEAN, boolean, FALSE);
+  CHECK_HELPER (G_TYPE_INT, int, G_MININT);
+  CHECK_HELPER (G_TYPE_UINT, uint, G_MAXUINT);
+  CHECK_HELPER (G_TYPE_INT64, int64, G_MININT64);
+  CHECK_HELPER (G_TYPE_INT64, int64, G_GINT64_CONSTANT (1) << 40);
+  CHECK_HELPER (G_TYPE_UINT64, uint64, G_MAXUINT64);
+  CHECK_HELPER (G_TYPE_DOUBLE, double, -1.5);
+#undef CHECK_HELPER
+
+  {
+    /* A boolean set from a non-zero int is TRUE, as with GLib. */
+    GValue v;
+
+    gcs_value_init_boolean (&v, 42);
+    g_assert_cmpint (v.data[0].v_int, ==, TRUE);
+  }
+
+  if (g_test_undefined ())
+    {
+      /* The wrong type goes to GLib's getter, which says so. */
+      GValue v = G_VALUE_INIT;
+
+      g_value_init (&v, G_TYPE_INT);
+      g_value_set_int (&v, 7);
+      g_test_expect_message ("GLib-GObject", G_LOG_LEVEL_CRITICAL, "*G_VALUE_HOLDS_INT64*");
+      g_assert_cmpint (gcs_value_get_int64 (&v), ==, 0);
+      g_test_assert_expected_messages ();
+    }
+}
+
 static void
 test_filter_basic (Fixture *f, gconstpointer data)
 {
@@ -4035,6 +4118,8 @@ main (int argc, char *argv[])
   ADD ("/stream/map/three-maps", test_map_chain_of_maps);
   ADD ("/stream/map/error", test_map_error);
   ADD ("/stream/map/no-value", test_map_no_value);
+  ADD ("/stream/map/inline-value-helpers", test_map_inline_helpers);
+  g_test_add_func ("/value/inline-helpers", test_value_inline_helpers);
   ADD ("/stream/filter/basic", test_filter_basic);
   ADD ("/stream/filter/error", test_filter_error);
   ADD ("/stream/filter/error-returning-true", test_filter_error_true);
