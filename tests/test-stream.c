@@ -1316,6 +1316,109 @@ test_map_no_value (Fixture *f, gconstpointer data)
   g_assert_cmpuint (p.destroyed, ==, 1);
 }
 
+/* Consecutive maps are fused (the top stage polls the bottom one's
+ * upstream and calls the callbacks in a loop): the results, the calls and
+ * the releases are those of separate stages, also past the fusion limit. */
+static void
+test_map_long_chain (Fixture *f, gconstpointer data)
+{
+  enum { N_MAPS = 70 };
+  Probe p[N_MAPS] = { { 0 } };
+  g_autofree char *got = NULL;
+
+  {
+    g_autoptr(GcsStream) stream = range_stream (0, 4);
+
+    for (guint i = 0; i < N_MAPS; i++)
+      {
+        GcsStream *next;
+
+        p[i].a = 1;
+        p[i].b = i % 2 ? 1 : 2;
+        next = gcs_stream_map (stream, map_affine, &p[i], probe_destroy);
+        g_object_unref (stream);
+        stream = next;
+      }
+    got = collect_ok (stream);
+  }
+  /* + 35 x 2 + 35 x 1 */
+  g_assert_cmpstr (got, ==, "[105, 106, 107, 108]");
+  for (guint i = 0; i < N_MAPS; i++)
+    {
+      g_assert_cmpuint (p[i].calls, ==, 4);
+      g_assert_cmpuint (p[i].destroyed, ==, 1);
+    }
+}
+
+/* A stage in the middle of a fused chain fails: the stages above it never
+ * see that item, and every stage is released once. */
+static void
+test_map_chain_error (Fixture *f, gconstpointer data)
+{
+  Probe low = { .a = 1, .b = 1 }, mid = { .a = 10, .fail_at = 3 }, high = { .a = 1, .b = 0 };
+  Probe downstream = { 0 };
+
+  {
+    g_autoptr(GcsStream) in = range_stream (1, 10);
+    g_autoptr(GcsStream) s1 = gcs_stream_map (in, map_affine, &low, probe_destroy);
+    g_autoptr(GcsStream) s2 = gcs_stream_map (s1, map_affine, &mid, probe_destroy);
+    g_autoptr(GcsStream) s3 = gcs_stream_map (s2, map_affine, &high, probe_destroy);
+    g_autoptr(GcsStream) seen = gcs_stream_inspect (s3, visit_probe, &downstream, probe_destroy);
+
+    check_callback_failure (seen, &mid, "[20, 30]");
+  }
+  g_assert_cmpuint (low.calls, ==, 3);
+  g_assert_cmpuint (high.calls, ==, 2);
+  g_assert_cmpuint (downstream.calls, ==, 2);
+  g_assert_cmpuint (low.destroyed, ==, 1);
+  g_assert_cmpuint (mid.destroyed, ==, 1);
+  g_assert_cmpuint (high.destroyed, ==, 1);
+  g_assert_cmpuint (downstream.destroyed, ==, 1);
+}
+
+/* A map stage already polled through next_async (or already at its end)
+ * can be consumed by another map: it continues where it was (or ends). */
+static void
+test_map_over_polled_map (Fixture *f, gconstpointer data)
+{
+  Probe p1 = { .a = 2 }, p2 = { .a = 1, .b = 100 };
+  Probe q1 = { .a = 1 }, q2 = { .a = 1 };
+  g_autofree char *first = NULL, *rest = NULL, *last = NULL, *end = NULL, *none = NULL;
+
+  {
+    g_autoptr(GcsStream) in = range_stream (0, 4);
+    g_autoptr(GcsStream) s1 = gcs_stream_map (in, map_affine, &p1, probe_destroy);
+    g_autoptr(GcsStream) s2 = NULL;
+
+    first = next_ok (s1);
+    s2 = gcs_stream_map (s1, map_affine, &p2, probe_destroy);
+    rest = collect_ok (s2);
+  }
+  g_assert_cmpstr (first, ==, "0");
+  g_assert_cmpstr (rest, ==, "[102, 104, 106]");
+  g_assert_cmpuint (p1.calls, ==, 4);
+  g_assert_cmpuint (p2.calls, ==, 3);
+  g_assert_cmpuint (p1.destroyed, ==, 1);
+  g_assert_cmpuint (p2.destroyed, ==, 1);
+
+  {
+    g_autoptr(GcsStream) in = range_stream (0, 1);
+    g_autoptr(GcsStream) s1 = gcs_stream_map (in, map_affine, &q1, probe_destroy);
+    g_autoptr(GcsStream) s2 = NULL;
+
+    last = next_ok (s1);
+    end = next_ok (s1);
+    s2 = gcs_stream_map (s1, map_affine, &q2, probe_destroy);
+    none = collect_ok (s2);
+  }
+  g_assert_cmpstr (last, ==, "0");
+  g_assert_cmpstr (end, ==, "NULL");
+  g_assert_cmpstr (none, ==, "[]");
+  g_assert_cmpuint (q2.calls, ==, 0);
+  g_assert_cmpuint (q1.destroyed, ==, 1);
+  g_assert_cmpuint (q2.destroyed, ==, 1);
+}
+
 /* map with the inline helpers of gcs-value.h: the same contract. */
 static void
 map_triple_inline (const GValue  *item,
@@ -4119,6 +4222,9 @@ main (int argc, char *argv[])
   ADD ("/stream/map/error", test_map_error);
   ADD ("/stream/map/no-value", test_map_no_value);
   ADD ("/stream/map/inline-value-helpers", test_map_inline_helpers);
+  ADD ("/stream/map/long-chain", test_map_long_chain);
+  ADD ("/stream/map/chain-error", test_map_chain_error);
+  ADD ("/stream/map/over-polled-map", test_map_over_polled_map);
   g_test_add_func ("/value/inline-helpers", test_value_inline_helpers);
   ADD ("/stream/filter/basic", test_filter_basic);
   ADD ("/stream/filter/error", test_filter_error);
