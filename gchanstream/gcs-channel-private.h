@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "gcs-chan-core-private.h"
 #include "gcs-channel.h"
 #include "gcs-queue-private.h"
 #include "gcs-waker-private.h"
@@ -20,6 +21,7 @@ GcsChan  *gcs_chan_new                  (GType          item_type,
                                          GcsOverflow    overflow);
 GcsChan  *gcs_chan_ref                  (GcsChan       *self);
 void      gcs_chan_unref                (GcsChan       *self);
+GcsChanCore *gcs_chan_get_core          (GcsChan       *self);
 
 GType     gcs_chan_get_item_type        (GcsChan       *self);
 guint     gcs_chan_get_capacity         (GcsChan       *self);

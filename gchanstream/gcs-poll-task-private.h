@@ -14,7 +14,7 @@
 
 #include <gio/gio.h>
 
-#include "gcs-stream.h"
+#include "gcs-waker-private.h"
 #include "gcs-waker.h"
 
 G_BEGIN_DECLS
