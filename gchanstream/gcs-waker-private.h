@@ -15,7 +15,6 @@
 #include <glib.h>
 
 #include "gcs-waker.h"
-#include "gcs-stream.h"
 
 G_BEGIN_DECLS
 
@@ -24,7 +23,35 @@ struct _GcsWaker
   gint             ref_count;   /* gcs_ref_*() */
   gint             woken;     /* atomic */
   GMainContext    *context;   /* set before the waker is first handed out */
+  /* The dispatch's budget (tokio's cooperative budget): only the driver's
+   * thread touches these, during a dispatch. */
+  gint             budget;
+  gint64           deadline;
 };
+
+gboolean gcs_waker_charge_slow (GcsWaker *self);
+
+/* Charges one item (handed over or discarded) to the dispatch's budget;
+ * FALSE once it is spent: the caller wakes @self and returns PENDING, so
+ * the dispatch yields. Every source of items charges, so no combinator
+ * can loop unboundedly inside a poll, whatever it discards. */
+static inline gboolean
+gcs_waker_charge_inline (GcsWaker *self)
+{
+  if (self == NULL)
+    return TRUE;
+  if (G_LIKELY (--self->budget > 0 && (self->budget & 63) != 0))
+    return TRUE;
+  return gcs_waker_charge_slow (self);
+}
+
+/* What a source of items does when gcs_waker_charge_inline() says no. */
+static inline GcsPoll
+gcs_waker_yield (GcsWaker *self)
+{
+  gcs_waker_wake (self);
+  return GCS_POLL_PENDING;
+}
 
 GcsWaker     *gcs_waker_new         (void);
 
