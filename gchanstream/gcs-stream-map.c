@@ -46,14 +46,15 @@ map_fail (GValue  *item,
 /* Runs one map callback: @in is released (and left uninitialized, to be
  * the next stage's result), @out initialized. */
 static inline gboolean
-map_call (const GcsCallback  *cb,
-          GValue             *in,
-          GValue             *out,
-          GError            **error)
+map_call (GcsMapFunc   func,
+          gpointer     data,
+          GValue      *in,
+          GValue      *out,
+          GError     **error)
 {
   GError *local_error = NULL;
 
-  ((GcsMapFunc) cb->func) (in, out, cb->data, &local_error);
+  func (in, out, data, &local_error);
   gcs_value_clear (in);
   if (G_LIKELY (local_error == NULL && gcs_value_is_set (out)))
     return TRUE;
@@ -72,7 +73,8 @@ map_poll (GcsAdapter  *self,
 
   if (result != GCS_POLL_READY)
     return result;
-  return map_call (&self->cb, &input, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
+  return map_call ((GcsMapFunc) self->cb.func, self->cb.data, &input, item, error) ?
+         GCS_POLL_READY : GCS_POLL_ERROR;
 }
 
 static const GcsAdapterOps map_ops = { "map", map_poll, NULL };
@@ -90,8 +92,17 @@ static const GcsAdapterOps map_ops = { "map", map_poll, NULL };
 
 typedef struct
 {
-  guint       n_below;
-  GcsAdapter *below[];   /* the stages under this one, the deepest first */
+  GcsMapFunc func;
+  gpointer   data;
+} MapStage;
+
+/* Copies of the callbacks (they never change while the stages live),
+ * which saves a load per stage. */
+typedef struct
+{
+  GcsAdapter *bottom;     /* the deepest stage: its upstream is polled */
+  guint       n_stages;   /* this one included */
+  MapStage    stages[];   /* the deepest first, this one's last */
 } MapChain;
 
 static GcsPoll
@@ -103,26 +114,28 @@ map_chain_poll (GcsAdapter  *self,
   MapChain *chain = self->state;
   GValue values[2] = { G_VALUE_INIT, G_VALUE_INIT };
   GValue *in = &values[0], *out = &values[1];
-  GcsPoll result = gcs_upstream_poll (&chain->below[0]->up, waker, in, error);
+  const MapStage *stage = chain->stages;
+  const MapStage *last = stage + chain->n_stages - 1;
+  GcsPoll result = gcs_upstream_poll (&chain->bottom->up, waker, in, error);
 
   if (result != GCS_POLL_READY)
     return result;
-  for (guint i = 0; i < chain->n_below; i++)
+  for (; stage < last; stage++)
     {
       GValue *next = in;
 
-      if (!map_call (&chain->below[i]->cb, in, out, error))
+      if (!map_call (stage->func, stage->data, in, out, error))
         return GCS_POLL_ERROR;
       in = out;
       out = next;
     }
-  return map_call (&self->cb, in, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
+  return map_call (last->func, last->data, in, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
 }
 
 static const GcsAdapterOps map_chain_ops = { "map", map_chain_poll, NULL };
 
-/* The map stage @stream is, with the stages under it, or 0 when it is not
- * a live map stage. */
+/* The number of map stages @stream is the top of, or 0 when it is not a
+ * live map stage. */
 static guint
 map_stage_depth (GcsStream *stream)
 {
@@ -133,7 +146,7 @@ map_stage_depth (GcsStream *stream)
   if (adapter->ops == &map_ops)
     return 1;
   if (adapter->ops == &map_chain_ops)
-    return ((MapChain *) adapter->state)->n_below + 1;
+    return ((MapChain *) adapter->state)->n_stages;
   return 0;
 }
 
@@ -143,28 +156,34 @@ map_new (GcsStream      *upstream,
          gpointer        user_data,
          GDestroyNotify  destroy)
 {
-  guint n_below = map_stage_depth (upstream);
+  GcsAdapter *under = (GcsAdapter *) upstream;
+  guint n_under = map_stage_depth (upstream);
   GcsAdapter *self;
   MapChain *chain;
 
-  if (n_below == 0 || n_below > MAP_CHAIN_MAX)
+  if (n_under == 0 || n_under >= MAP_CHAIN_MAX)
     return (GcsStream *) gcs_adapter_new_with_callback (&map_ops, upstream, 0, func, user_data, destroy);
 
   self = gcs_adapter_new_with_callback (&map_chain_ops, upstream,
-                                        sizeof (MapChain) + n_below * sizeof (GcsAdapter *),
+                                        sizeof (MapChain) + (n_under + 1) * sizeof (MapStage),
                                         func, user_data, destroy);
   if (self == NULL)
     return NULL;
-  /* The stages under @upstream, then @upstream itself. */
   chain = self->state;
-  chain->n_below = n_below;
-  if (n_below > 1)
+  chain->n_stages = n_under + 1;
+  if (under->ops == &map_chain_ops)
     {
-      MapChain *under = ((GcsAdapter *) upstream)->state;
+      MapChain *below = under->state;
 
-      memcpy (chain->below, under->below, under->n_below * sizeof (GcsAdapter *));
+      chain->bottom = below->bottom;
+      memcpy (chain->stages, below->stages, n_under * sizeof (MapStage));
     }
-  chain->below[n_below - 1] = (GcsAdapter *) upstream;
+  else
+    {
+      chain->bottom = under;
+      chain->stages[0] = (MapStage) { (GcsMapFunc) under->cb.func, under->cb.data };
+    }
+  chain->stages[n_under] = (MapStage) { func, user_data };
   return (GcsStream *) self;
 }
 
