@@ -55,124 +55,7 @@ fixture_teardown (Fixture       *f,
   g_main_context_unref (f->context);
 }
 
-/* === waiting for an async operation === */
-
-void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
-{
-  Wait *wait = data;
-
-  g_assert_null (wait->result);
-  wait->result = g_object_ref (result);
-}
-
-/* Runs the thread-default context until the operation's callback fired. */
-GAsyncResult *
-wait_for (Wait *wait)
-{
-  ITERATE_UNTIL (wait->result != NULL);
-  return g_steal_pointer (&wait->result);
-}
-
 /* === values === */
-
-/* A sequence item in @open and @close; every type the tests send. */
-static void
-append_value_in (GString      *s,
-                 const GValue *value,
-                 char          open,
-                 char          close)
-{
-  if (value == NULL)
-    g_string_append (s, "NULL");
-  else if (G_VALUE_HOLDS_INT64 (value))
-    g_string_append_printf (s, "%" G_GINT64_FORMAT, g_value_get_int64 (value));
-  else if (G_VALUE_HOLDS_UINT64 (value))
-    g_string_append_printf (s, "%" G_GUINT64_FORMAT, g_value_get_uint64 (value));
-  else if (G_VALUE_HOLDS_INT (value))
-    g_string_append_printf (s, "%d", g_value_get_int (value));
-  else if (G_VALUE_HOLDS_DOUBLE (value))
-    g_string_append_printf (s, "%g", g_value_get_double (value));
-  else if (G_VALUE_HOLDS_STRING (value))
-    g_string_append_printf (s, "\"%s\"", g_value_get_string (value));
-  else if (G_VALUE_HOLDS (value, G_TYPE_VALUE_ARRAY))
-    {
-      GValueArray *array = g_value_get_boxed (value);
-
-      g_string_append_c (s, open);
-      for (guint i = 0; array != NULL && i < array->n_values; i++)
-        {
-          if (i > 0)
-            g_string_append (s, ", ");
-          append_value_in (s, g_value_array_get_nth (array, i), open, close);
-        }
-      g_string_append_c (s, close);
-    }
-  else if (G_VALUE_HOLDS_OBJECT (value))
-    g_string_append_printf (s, "<%s>", G_VALUE_TYPE_NAME (value));
-  else
-    {
-      g_autofree char *contents = g_strdup_value_contents (value);
-
-      g_string_append_printf (s, "<%s %s>", G_VALUE_TYPE_NAME (value), contents);
-    }
-}
-
-void
-append_value (GString      *s,
-              const GValue *value)
-{
-  append_value_in (s, value, '[', ']');
-}
-
-void
-append_value_tuple (GString      *s,
-                    const GValue *value)
-{
-  append_value_in (s, value, '(', ')');
-}
-
-char *
-format_value (const GValue *value)
-{
-  GString *s = g_string_new (NULL);
-
-  append_value (s, value);
-  return g_string_free (s, FALSE);
-}
-
-void
-set_int64 (GValue *value,
-           gint64  v)
-{
-  g_value_init (value, G_TYPE_INT64);
-  g_value_set_int64 (value, v);
-}
-
-gint64
-get_int64 (const GValue *value)
-{
-  g_assert_true (G_VALUE_HOLDS_INT64 (value));
-  return g_value_get_int64 (value);
-}
-
-GcsStream *
-ints_stream (const gint64 *v,
-             guint         n)
-{
-  GValue *values = g_new0 (GValue, MAX (n, 1));
-  GcsStream *stream;
-
-  for (guint i = 0; i < n; i++)
-    set_int64 (&values[i], v[i]);
-  stream = gcs_stream_from_values (values, n);
-  for (guint i = 0; i < n; i++)
-    g_value_unset (&values[i]);
-  g_free (values);
-  return stream;
-}
 
 /* [from, to) */
 GcsStream *
@@ -189,20 +72,7 @@ range_stream (gint64 from,
 GcsStream *
 strings_stream (const char * const *strings)
 {
-  guint n = g_strv_length ((char **) strings);
-  GValue *values = g_new0 (GValue, MAX (n, 1));
-  GcsStream *stream;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_value_init (&values[i], G_TYPE_STRING);
-      g_value_set_string (&values[i], strings[i]);
-    }
-  stream = gcs_stream_from_values (values, n);
-  for (guint i = 0; i < n; i++)
-    g_value_unset (&values[i]);
-  g_free (values);
-  return stream;
+  return values_stream (G_TYPE_STRING, strings, g_strv_length ((char **) strings));
 }
 
 void
@@ -215,13 +85,6 @@ send_int (GcsSender *tx,
   set_int64 (&value, v);
   g_assert_true (gcs_sender_try_send (tx, &value, &error));
   g_assert_no_error (error);
-}
-
-void
-count_weak_notify (gpointer  data,
-                   GObject  *where_the_object_was)
-{
-  (*(guint *) data)++;
 }
 
 /* Whether a send fails because the receiving stream was released. */

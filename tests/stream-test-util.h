@@ -21,11 +21,9 @@
 
 #pragma once
 
-#define GLIB_DISABLE_DEPRECATION_WARNINGS
-
 #include <string.h>
 
-#include <gchanstream/gchanstream.h>
+#include "test-util.h"
 
 G_BEGIN_DECLS
 
@@ -63,21 +61,6 @@ void fixture_teardown (Fixture       *f,
 
 /* Runs what is ready on the thread-default context, without blocking. */
 void drain (void);
-
-#define TEST_DEADLINE_USEC (30 * G_USEC_PER_SEC)
-
-/* Iterates the thread-default context, blocking, until @cond. */
-#define ITERATE_UNTIL(cond)                                                     \
-  G_STMT_START {                                                                \
-    gint64 _deadline = g_get_monotonic_time () + TEST_DEADLINE_USEC;            \
-    while (!(cond))                                                             \
-      {                                                                         \
-        if (g_get_monotonic_time () > _deadline)                                \
-          g_error ("%s:%d: timed out waiting for %s", __FILE__, __LINE__, #cond); \
-        g_main_context_iteration (g_main_context_get_thread_default (), TRUE);   \
-      }                                                                         \
-  } G_STMT_END
-
 /* Combinators take their upstream transfer none; for an upstream made on
  * the spot: calls @call on it and drops it. */
 #define OWNED(call, upstream, ...)                                  \
@@ -88,51 +71,18 @@ void drain (void);
     _made;                                                          \
   })
 
-/* === waiting for an async operation === */
-
-typedef struct
-{
-  GAsyncResult *result;
-} Wait;
-
-void          wait_cb  (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      data);
-/* Runs the thread-default context until the operation's callback fired. */
-GAsyncResult *wait_for (Wait         *wait);
-
 /* === values === */
 
-/* A sequence item (GValueArray) as a list, "[1, 2]"; NULL as "NULL". */
-void   append_value       (GString      *s,
-                           const GValue *value);
-/* The same, a sequence item as a tuple, "(1, \"x\")". */
-void   append_value_tuple (GString      *s,
-                           const GValue *value);
-char  *format_value       (const GValue *value);
-
-void   set_int64 (GValue       *value,
-                  gint64        v);
-gint64 get_int64 (const GValue *value);
-
-GcsStream *ints_stream    (const gint64        *v,
-                           guint                n);
 /* [from, to) */
 GcsStream *range_stream   (gint64               from,
                            gint64               to);
 GcsStream *strings_stream (const char * const  *strings);
 
-#define INTS(...) ints_stream ((gint64[]) { __VA_ARGS__ }, G_N_ELEMENTS (((gint64[]) { __VA_ARGS__ })))
-#define NO_INTS() ints_stream (NULL, 0)
 
 void     send_int        (GcsSender  *tx,
                           gint64      v);
 /* Whether a send fails because the receiving stream was released. */
 gboolean send_is_refused (GcsSender  *tx);
-
-/* A GWeakNotify counting into the guint at @data. */
-void count_weak_notify (gpointer  data,
-                        GObject  *where_the_object_was);
 
 /* === TestSource: a stream the tests control ===
  *

@@ -720,19 +720,7 @@ static GcsStream *
 int_values_stream (const int *v,
                    guint      n)
 {
-  GValue *values = g_new0 (GValue, MAX (n, 1));
-  GcsStream *stream;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_value_init (&values[i], G_TYPE_INT);
-      g_value_set_int (&values[i], v[i]);
-    }
-  stream = gcs_stream_from_values (values, n);
-  for (guint i = 0; i < n; i++)
-    g_value_unset (&values[i]);
-  g_free (values);
-  return stream;
+  return values_stream (G_TYPE_INT, v, n);
 }
 
 static void
