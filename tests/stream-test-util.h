@@ -4,8 +4,8 @@
  *
  * The test-stream-*.c programs, one per family of the library's stream
  * files (gcs-stream-map.c, -take.c, -combine.c, ...), link this static
- * library: the fixture, waiting on the thread-default context, values as
- * text, streams of ints, TestSource (a stream the tests control), the
+ * library (and test-util, which it builds on: waiting, values as text,
+ * streams of ints): the fixture, TestSource (a stream the tests control), the
  * Probe callbacks of the combinators, the terminal operations run to
  * completion, the checks every combinator gets (/stream/NAME/empty,
  * upstream-error, early-end, cancel) and the Collector of the event tests.
@@ -61,6 +61,7 @@ void fixture_teardown (Fixture       *f,
 
 /* Runs what is ready on the thread-default context, without blocking. */
 void drain (void);
+
 /* Combinators take their upstream transfer none; for an upstream made on
  * the spot: calls @call on it and drops it. */
 #define OWNED(call, upstream, ...)                                  \
@@ -71,13 +72,12 @@ void drain (void);
     _made;                                                          \
   })
 
-/* === values === */
+/* === values and channels === */
 
 /* [from, to) */
 GcsStream *range_stream   (gint64               from,
                            gint64               to);
 GcsStream *strings_stream (const char * const  *strings);
-
 
 void     send_int        (GcsSender  *tx,
                           gint64      v);
