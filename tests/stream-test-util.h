@@ -241,7 +241,7 @@ char     *running_finish (Running       *r,
 /* === the same checks for every combinator ===
  *
  * Adds /stream/@name/empty, /upstream-error, /early-end and /cancel for
- * the combinator @name of the table in stream-test-util.c. */
+ * the combinator @name of the table in stream-test-combinators.c. */
 typedef struct _Combinator Combinator;
 
 void              add_combinator_tests (const char *name);

@@ -5,7 +5,7 @@
  * The combinators of gcs-stream-combine.c: the order of items, when each
  * ends (one input ended, both, either), the second input polled only
  * when needed, errors, and the checks every combinator gets
- * (stream-test-util.c).
+ * (stream-test-combinators.c).
  */
 
 #include "stream-test-util.h"

@@ -5,7 +5,7 @@
  * The combinators of gcs-stream-flatten.c: prefetching within its bound,
  * inner streams one at a time or up to a limit (made, drained, released),
  * errors of the callback and of inner streams, errors caught and replaced,
- * and the checks every combinator gets (stream-test-util.c).
+ * and the checks every combinator gets (stream-test-combinators.c).
  */
 
 #include "stream-test-util.h"

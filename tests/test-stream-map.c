@@ -4,7 +4,7 @@
  *
  * The combinators of gcs-stream-map.c: what each one gives, its callback
  * failing (the stream ends with that error, nothing runs after it), and
- * the checks every combinator gets (stream-test-util.c).
+ * the checks every combinator gets (stream-test-combinators.c).
  */
 
 #include "stream-test-util.h"

@@ -4,7 +4,7 @@
  *
  * The combinators of gcs-stream-take.c: counts and edges (0, exact,
  * more than there is), what is polled and when the input is let go,
- * errors, and the checks every combinator gets (stream-test-util.c).
+ * errors, and the checks every combinator gets (stream-test-combinators.c).
  */
 
 #include "stream-test-util.h"
