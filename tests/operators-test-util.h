@@ -21,6 +21,7 @@
 
 #define GLIB_DISABLE_DEPRECATION_WARNINGS
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <gchanstream/gchanstream.h>
@@ -409,8 +410,14 @@ marble_frame (Marble *m,
     }
   {
     char item[2] = { c, 0 };
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autoptr(GError) error = NULL;
 
-    send_string (m->tx, item);
+    /* A hot source: sends into a stream that is gone are lost. */
+    g_value_init (&value, G_TYPE_STRING);
+    g_value_set_string (&value, item);
+    if (!gcs_sender_try_send (m->tx, &value, &error))
+      g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
   }
 }
 
