@@ -356,8 +356,10 @@ static void
 test_flood (Fixture *f, gconstpointer data)
 {
   /* 100,000 rows at once: bounded batches, and the context runs other
-   * sources between them (an idle at the same priority as a frame clock
-   * would be served). */
+   * sources between them: a 1 ms timeout at GTK's redraw priority (a
+   * frame clock's) fires meanwhile. No timing is asserted: a binding
+   * that took the whole flood in one dispatch would let it fire at most
+   * once. */
   Watch w = { 0 };
   g_autoptr(GListStore) store = watched_store (&w);
   Chan chan = chan_new (TEST_TYPE_ROW);
@@ -370,9 +372,9 @@ test_flood (Fixture *f, gconstpointer data)
   gcs_stream_bind_to_list_store (chan.stream, store, GCS_LIST_STORE_APPEND, 0);
   g_object_unref (chan.stream);
   {
-    GSource *source = g_idle_source_new ();
+    GSource *source = g_timeout_source_new (1);
 
-    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_priority (source, G_PRIORITY_HIGH_IDLE + 20);
     g_source_set_callback (source, count_idle, &ticks, NULL);
     idle = g_source_attach (source, f->context);
     g_source_unref (source);
@@ -380,9 +382,9 @@ test_flood (Fixture *f, gconstpointer data)
   while (g_list_model_get_n_items (G_LIST_MODEL (store)) < 100000)
     g_main_context_iteration (f->context, TRUE);
   g_source_destroy (g_main_context_find_source_by_id (f->context, idle));
-  g_test_message ("%u splices, %u idle callbacks", w.splices, ticks);
+  g_test_message ("%u splices, %u ticks", w.splices, ticks);
   g_assert_cmpuint (w.splices, >=, 100000 / (4 * 1024));
-  g_assert_cmpuint (ticks, >=, w.splices - 1);
+  g_assert_cmpuint (ticks, >=, 2);
   drain ();
 }
 
