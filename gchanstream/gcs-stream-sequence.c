@@ -234,7 +234,8 @@ static const GcsAdapterOps map_while_ops = { "map_while", map_while_poll, NULL }
  * @self: a #GcsStream
  * @func: (scope notified) (closure user_data) (destroy destroy): turns an
  *   item into another, or into nothing (leave @result unset in C; return
- *   None or null from Python or JavaScript) to end the stream
+ *   None or null from Python or JavaScript, a pointer #GValue holding
+ *   %NULL from Vala) to end the stream
  * @user_data: data for @func
  * @destroy: (nullable): frees @user_data once the stream is done with it
  *
