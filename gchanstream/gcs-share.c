@@ -50,6 +50,11 @@
  * ]|
  */
 
+/**
+ * GcsShare:
+ *
+ * One stream made consumable by many: see gcs_share_subscribe().
+ */
 struct _GcsShare
 {
   GObject      parent_instance;
@@ -65,6 +70,11 @@ struct _GcsShare
   gboolean     polling;
 };
 
+/**
+ * GcsShareStream:
+ *
+ * A subscriber of a #GcsShare: a #GcsStream of the shared items.
+ */
 struct _GcsShareStream
 {
   GObject    parent_instance;

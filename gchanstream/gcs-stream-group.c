@@ -53,6 +53,12 @@ typedef struct
   gboolean     removed;   /* while polled: free after the poll */
 } Entry;
 
+/**
+ * GcsStreamGroup:
+ *
+ * Streams under string keys, itself a #GcsStream of `[key, item]`
+ * sequences.
+ */
 struct _GcsStreamGroup
 {
   GObject    parent_instance;

@@ -12,6 +12,43 @@
 
 #include "config.h"
 
+/**
+ * SECTION:gcs-stream-operators
+ * @title: Operators for GUI code
+ * @short_description: last values, derived state, dynamic sets of
+ *   streams, retries, endings
+ *
+ * The operators user interfaces reach for, in the manner of RxJS and
+ * tokio-stream (the guide chapter "Operators for GTK apps" shows them at
+ * work):
+ *
+ * - time: gcs_stream_throttle_full() (leading and trailing edges),
+ *   gcs_stream_audit(), gcs_stream_sample(), gcs_stream_delay();
+ * - several inputs: gcs_stream_combine_latest(),
+ *   gcs_stream_with_latest_from(), gcs_stream_merge_all(); see also
+ *   #GcsStreamGroup and #GcsShare;
+ * - sequences: gcs_stream_start_with(), gcs_stream_pairwise(),
+ *   gcs_stream_enumerate(), gcs_stream_map_while();
+ * - inner streams: gcs_stream_exhaust_map();
+ * - endings: gcs_stream_take_until(), gcs_stream_take_until_cancelled(),
+ *   gcs_stream_on_end();
+ * - streams made on demand: gcs_stream_defer(), gcs_stream_retry().
+ *
+ * Like every combinator, each consumes the stream it is called on (the
+ * caller may drop its reference), runs its callbacks on the consuming
+ * context, and releases its inputs and callbacks when it ends or is
+ * released. The time operators wait with timeout sources on the consuming
+ * context, removed when the stream is released.
+ *
+ * |[<!-- language="C" -->
+ * // The final position of a slider is never lost:
+ * g_autoptr(GcsStream) values = gcs_stream_from_property (G_OBJECT (adjustment), "value");
+ * g_autoptr(GcsStream) limited = gcs_stream_throttle_full (values, 100,
+ *                                                          GCS_THROTTLE_LEADING | GCS_THROTTLE_TRAILING);
+ * gcs_stream_bind_to_property (limited, G_OBJECT (preview), "zoom");
+ * ]|
+ */
+
 #include "gcs-error.h"
 #include "gcs-stream-operators.h"
 #include "gcs-stream-events.h"
