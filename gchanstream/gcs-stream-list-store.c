@@ -19,7 +19,7 @@
  * @title: Streams into list stores
  * @short_description: feeding a GTK 4 list view
  *
- * A GTK 4 #GtkListView (or #GtkColumnView, #GtkGridView) shows a
+ * A GTK 4 `GtkListView` (or `GtkColumnView`, `GtkGridView`) shows a
  * #GListModel; gcs_stream_bind_to_list_store() keeps a #GListStore, the
  * #GListModel of GIO, fed from a stream of #GObject items, so a list view
  * over it shows the stream. The library does not depend on GTK.
