@@ -668,6 +668,60 @@ test_defer (Fixture *f, gconstpointer data)
   }
 }
 
+/* === bad input: criticals, never crashes; the stream refused still works === */
+
+#define EXPECT_CRITICAL(call)                                            \
+  G_STMT_START {                                                         \
+    g_test_expect_message ("Gcs", G_LOG_LEVEL_CRITICAL, "*");            \
+    call;                                                                \
+    g_test_assert_expected_messages ();                                  \
+  } G_STMT_END
+
+static void
+test_bad_input (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GcsStream) s = INTS (1, 2);
+  g_autoptr(GcsStreamGroup) group = gcs_stream_group_new ();
+  GcsStream *none[] = { NULL };
+
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_throttle_full (s, 10, 0)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_audit (NULL, 10)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_sample (s, 0)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_delay (NULL, 10)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_combine_latest (NULL, 2)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_merge_all (none, 1)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_with_latest_from (s, s)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_start_with (s, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_map_while (s, NULL, NULL, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_exhaust_map (s, NULL, NULL, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_take_until (s, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_take_until_cancelled (s, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_on_end (s, NULL, NULL, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_retry (count_and_make, NULL, NULL, 0, 10)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_defer (NULL, NULL, NULL)));
+  EXPECT_CRITICAL (g_assert_null (gcs_stream_share (s, 0, 1)));
+  EXPECT_CRITICAL (gcs_stream_group_insert (group, NULL, s));
+  EXPECT_CRITICAL (g_assert_cmpuint (gcs_stream_bind_to_list_store (s, NULL, GCS_LIST_STORE_APPEND, 0), ==, 0));
+  gcs_stream_group_close (group);
+  EXPECT_CRITICAL (gcs_stream_group_insert (group, "late", s));
+
+  {
+    /* Still unconsumed, and works. */
+    g_autoptr(Collector) c = collector_new_untimed (gcs_stream_pairwise (s));
+
+    drain ();
+    assert_text (c, "(1,2) |");
+  }
+  {
+    /* A stream consumed already is refused with a critical. */
+    g_autoptr(GcsStream) t = INTS (1);
+    g_autoptr(GcsStream) first = gcs_stream_enumerate (t);
+
+    EXPECT_CRITICAL (g_assert_null (gcs_stream_enumerate (t)));
+    EXPECT_CRITICAL (g_assert_null (gcs_stream_share (t, 4, 0)));
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -694,6 +748,7 @@ main (int argc, char *argv[])
   ADD_MANUAL ("/operators/on-end/error", test_on_end_error);
   ADD_MANUAL ("/operators/on-end/unsubscribed", test_on_end_unsubscribed);
   ADD_MANUAL ("/operators/defer", test_defer);
+  ADD_MANUAL ("/operators/bad-input", test_bad_input);
 
   return g_test_run ();
 }
