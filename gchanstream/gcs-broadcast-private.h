@@ -63,7 +63,8 @@ GcsBroadcastReceiver *gcs_broadcast_receiver_new_for_chan (GcsBroadcastChan *cha
 GcsPoll gcs_broadcast_receiver_poll         (GcsBroadcastReceiver *self,
                                              GcsWaker             *waker,
                                              GValue               *value,
-                                             guint64              *missed);
+                                             guint64              *missed,
+                                             GError              **error);
 void    gcs_broadcast_receiver_forget_waker (GcsBroadcastReceiver *self,
                                              GcsWaker             *waker);
 

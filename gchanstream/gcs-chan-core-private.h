@@ -115,7 +115,8 @@ gcs_chan_core_wake_rx_locked (GcsChanCore *self,
  * attaches it. Another one is refused with a critical. */
 gboolean  gcs_consumer_claim_context     (GMainContext **slot,
                                           GMainContext  *context,
-                                          gpointer       receiver);
+                                          gpointer       receiver,
+                                          GError       **error);
 void      gcs_consumer_release_context   (GMainContext **slot);
 
 G_END_DECLS

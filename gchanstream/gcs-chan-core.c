@@ -365,13 +365,16 @@ gcs_chan_core_closed_async (GcsChanCore *self,
 gboolean
 gcs_consumer_claim_context (GMainContext **slot,
                             GMainContext  *context,
-                            gpointer       receiver)
+                            gpointer       receiver,
+                            GError       **error)
 {
   GMainContext *current;
 
   if (context == NULL)
     return TRUE;
   current = g_atomic_pointer_get (slot);
+  if (G_LIKELY (current == context))
+    return TRUE;
   if (current == NULL)
     {
       g_main_context_ref (context);
@@ -379,13 +382,15 @@ gcs_consumer_claim_context (GMainContext **slot,
         return TRUE;
       g_main_context_unref (context);
       current = g_atomic_pointer_get (slot);
+      if (current == context)
+        return TRUE;
     }
-  if (current == context)
-    return TRUE;
   g_critical ("%s %p is consumed on GMainContext %p and cannot also be "
               "consumed on GMainContext %p: a receiver, and every stream "
               "built on it, has one consuming context",
               G_OBJECT_TYPE_NAME (receiver), receiver, current, context);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY,
+               "This %s is consumed on another GMainContext", G_OBJECT_TYPE_NAME (receiver));
   return FALSE;
 }
 

@@ -60,7 +60,8 @@ guint     gcs_chan_take_blocking        (GcsChan       *self,
                                          gboolean      *ended,
                                          GError       **error);
 void      gcs_chan_forget_waker         (GcsChan       *self,
-                                         GcsWaker      *waker);
+                                         GcsWaker      *waker,
+                                         gboolean       wake_others);
 void      gcs_chan_set_consumer_context (GcsChan       *self,
                                          GMainContext  *context);
 void      gcs_chan_close_receiver       (GcsChan       *self,

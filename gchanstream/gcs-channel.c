@@ -618,9 +618,11 @@ gcs_chan_take (GcsChan   *self,
 {
   GSList *tasks = NULL;
   gboolean wake_blocked = FALSE;
+  GcsWakeList wakers;
   guint n;
 
   g_assert (batch->length == 0);
+  gcs_wake_list_init (&wakers);
   *ended = FALSE;
   /* Nothing pushed since the last take: wait for a push before taking
    * the lock, once, so that the senders find it free more often. */
@@ -647,6 +649,9 @@ gcs_chan_take (GcsChan   *self,
         }
       if (G_UNLIKELY (self->waiters.head != NULL))
         tasks = gcs_chan_admit_waiters_locked (self, &wake_blocked);
+      /* Other consumers parked on the receiver may share the batch. */
+      if (n > 1)
+        gcs_chan_core_wake_rx_locked (&self->core, &self->rx, &wakers);
     }
   else if (gcs_chan_ended_locked (self))
     *ended = TRUE;
@@ -658,6 +663,7 @@ gcs_chan_take (GcsChan   *self,
    * after it is released is never lost. */
   if (wake_blocked)
     gcs_cond_broadcast (&self->core.cond);
+  gcs_wake_list_wake (&wakers);
   if (G_UNLIKELY (tasks != NULL))
     complete_waiters (tasks, FALSE);
   return n;
@@ -695,11 +701,22 @@ gcs_chan_take_blocking (GcsChan       *self,
 
 /* A consumer that stops polling takes back its waker, so the channel does
  * not keep its context alive. */
+/* With @wake_others, the consumer leaves items in the receiver's batch:
+ * the other consumers parked on it wake to take them. */
 void
 gcs_chan_forget_waker (GcsChan  *self,
-                       GcsWaker *waker)
+                       GcsWaker *waker,
+                       gboolean  wake_others)
 {
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+
   gcs_chan_core_forget_waker (&self->core, &self->rx, waker);
+  if (!wake_others)
+    return;
+  gcs_mutex_lock (&self->core.lock);
+  gcs_chan_core_wake_rx_locked (&self->core, &self->rx, &wakers);
+  gcs_mutex_unlock (&self->core.lock);
+  gcs_wake_list_wake (&wakers);
 }
 
 void

@@ -146,9 +146,10 @@ gcs_receiver_stream_poll_next (GcsStream  *stream,
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
     {
+      if (!gcs_receiver_claim_context (self->receiver, gcs_waker_get_context (waker), error))
+        return GCS_POLL_ERROR;
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
-      gcs_receiver_set_context (self->receiver, gcs_waker_get_context (waker));
     }
   return gcs_receiver_poll (self->receiver, waker, item);
 }

@@ -76,6 +76,10 @@ gcs_stream_driver_dispatch (GSource     *source,
           switch (self->ops->item (self, &item, &error))
             {
             case GCS_STEP_CONTINUE:
+              /* Removed by the callback (g_source_remove()): call
+               * nothing more. */
+              if (G_UNLIKELY (g_source_is_destroyed (source)))
+                return G_SOURCE_REMOVE;
               break;
             case GCS_STEP_PAUSE:
               self->paused = TRUE;

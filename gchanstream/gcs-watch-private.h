@@ -61,7 +61,8 @@ GcsWatchReceiver *gcs_watch_receiver_new_for_chan (GcsWatchChan  *chan,
 GcsPoll           gcs_watch_receiver_poll         (GcsWatchReceiver *self,
                                                    GcsWaker         *waker,
                                                    gboolean          force,
-                                                   GValue           *value);
+                                                   GValue           *value,
+                                                   GError          **error);
 void              gcs_watch_receiver_forget_waker (GcsWatchReceiver *self,
                                                    GcsWaker         *waker);
 
