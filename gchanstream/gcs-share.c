@@ -33,7 +33,8 @@
  *   consumed, and the fastest consumer sets the pace.
  * - A subscriber that falls more than `capacity` items behind the fastest
  *   skips the oldest ones and counts them in #GcsShareStream:lagged, like
- *   a #GcsBroadcastStream; it never ends because of lag.
+ *   a #GcsBroadcastStream (and its #GcsShareStream::lagged signal says
+ *   so); it never ends because of lag.
  * - Every subscriber sees the end or the error of the upstream, after the
  *   items it has not seen; one that subscribes later gets the replayed
  *   items, then the end or the error.
@@ -102,6 +103,14 @@ enum
 };
 
 static GParamSpec *stream_properties[STREAM_N_PROPS];
+
+enum
+{
+  STREAM_SIGNAL_LAGGED,
+  STREAM_N_SIGNALS
+};
+
+static guint stream_signals[STREAM_N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (GcsShare, gcs_share, G_TYPE_OBJECT)
 
@@ -338,9 +347,15 @@ gcs_share_stream_poll_next (GcsStream  *stream,
   oldest = share_oldest (share);
   if (self->next_seq < oldest)
     {
-      __atomic_fetch_add (&self->lagged, oldest - self->next_seq, __ATOMIC_RELAXED);
+      guint64 missed = oldest - self->next_seq;
+
+      __atomic_fetch_add (&self->lagged, missed, __ATOMIC_RELAXED);
       self->next_seq = oldest;
       g_object_notify_by_pspec (G_OBJECT (self), stream_properties[STREAM_PROP_LAGGED]);
+      g_signal_emit (self, stream_signals[STREAM_SIGNAL_LAGGED], 0, missed);
+      /* A handler may have released the stream. */
+      if (self->share == NULL)
+        return GCS_POLL_DONE;
     }
   if (self->next_seq < share->next_seq)
     {
@@ -470,6 +485,20 @@ gcs_share_stream_class_init (GcsShareStreamClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, STREAM_N_PROPS, stream_properties);
+
+  /**
+   * GcsShareStream::lagged:
+   * @self: the #GcsShareStream
+   * @count: how many items were skipped this time
+   *
+   * Emitted on the consuming context each time the subscriber skips items
+   * because it fell behind, before it delivers the next item (as
+   * #GcsBroadcastStream::lagged).
+   */
+  stream_signals[STREAM_SIGNAL_LAGGED] =
+    g_signal_new ("lagged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_UINT64);
 }
 
 static void

@@ -180,8 +180,17 @@ test_share_lazy_and_once (Fixture *f, gconstpointer data)
 }
 
 static void
+lagged_cb (GcsShareStream *stream,
+           guint64         count,
+           gpointer        data)
+{
+  *(guint64 *) data += count;
+}
+
+static void
 test_share_lag (Fixture *f, gconstpointer data)
 {
+  guint64 signalled = 0;
   /* Like a BroadcastStream: a subscriber more than capacity behind skips
    * the oldest items and counts them in "lagged". */
   Chan chan = chan_new (G_TYPE_INT64);
@@ -190,6 +199,7 @@ test_share_lag (Fixture *f, gconstpointer data)
   g_autoptr(Collector) fast = collector_new_untimed (gcs_share_subscribe (share));
 
   g_object_unref (chan.stream);
+  g_signal_connect (slow, "lagged", G_CALLBACK (lagged_cb), &signalled);
   for (gint64 i = 1; i <= 5; i++)
     send_int (chan.tx, i);
   drain ();
@@ -203,6 +213,7 @@ test_share_lag (Fixture *f, gconstpointer data)
     assert_text (late, "4 5");
     g_object_get (slow, "lagged", &lagged, NULL);
     g_assert_cmpuint (lagged, ==, 3);
+    g_assert_cmpuint (signalled, ==, 3);
     g_clear_object (&chan.tx);
     drain ();
     assert_text (late, "4 5 |");
