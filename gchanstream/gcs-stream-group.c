@@ -179,8 +179,11 @@ gcs_stream_group_poll_next (GcsStream  *stream,
           r++;
           break;
         case GCS_POLL_DONE:
-          /* Ends silently: the entry goes, the others move up. */
+          /* Ends silently: the entry goes, the others move up. Charged:
+           * many streams that end at once must not keep a poll looping. */
           drop_entry (self, i);
+          if (!gcs_waker_charge_inline (waker))
+            return gcs_waker_yield (waker);
           break;
         case GCS_POLL_ERROR:
         default:
