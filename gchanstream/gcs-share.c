@@ -40,7 +40,11 @@
  *   items, then the end or the error.
  *
  * The share and its subscribers are used on one context, the one that
- * consumes them.
+ * consumes them. The upstream wakes the subscriber that polled it last,
+ * which passes each item on to the others as it takes it; a subscriber
+ * whose consumer pauses (a gcs_stream_forward_async() waiting on its sink)
+ * may thus hold the others back until it resumes, or until it is
+ * released.
  *
  * |[<!-- language="C" -->
  * g_autoptr(GcsShare) share = gcs_stream_share (status_updates, 16, 1);
