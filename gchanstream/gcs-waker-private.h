@@ -65,6 +65,7 @@ typedef struct
   GcsWaker *waker;
   gint      priority;   /* its own, while it yields (see stay_ready) */
   gboolean  yielding;
+  GSource  *fallback;   /* restores it if yielding lasts (see stay_ready) */
 } GcsDriver;
 
 GSource  *gcs_driver_new            (GSourceFuncs *funcs,
@@ -87,6 +88,11 @@ void      gcs_driver_stop           (GcsDriver    *self);
  * keeps a frame clock from painting, as a source ready at its own
  * priority would (GLib dispatches only the most urgent ready sources). */
 #define GCS_DRIVER_YIELD_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
+
+/* How long a yielding driver waits at most: a source always ready at a
+ * higher priority (an idle that never returns G_SOURCE_REMOVE) would
+ * otherwise starve it for good. */
+#define GCS_DRIVER_YIELD_MSEC 10
 
 G_END_DECLS
 

@@ -169,9 +169,48 @@ gcs_driver_stop (GcsDriver *self)
 void
 gcs_driver_finalize (GSource *source)
 {
+  GcsDriver *self = (GcsDriver *) source;
+
+  if (self->fallback != NULL)
+    {
+      g_source_destroy (self->fallback);
+      g_clear_pointer (&self->fallback, g_source_unref);
+    }
   gcs_driver_stop ((GcsDriver *) source);
   g_clear_pointer (&((GcsDriver *) source)->waker, gcs_waker_unref);
 }
+
+/* A yielding driver runs at its own priority again. */
+static void
+gcs_driver_end_yield (GcsDriver *self)
+{
+  self->yielding = FALSE;
+  g_source_set_priority (&self->source, self->priority);
+  g_source_set_ready_time (self->fallback, -1);
+}
+
+typedef struct
+{
+  GSource    source;
+  GcsDriver *driver;   /* which destroys this source before it goes */
+} GcsDriverFallback;
+
+static gboolean
+gcs_driver_fallback_dispatch (GSource     *source,
+                              GSourceFunc  callback,
+                              gpointer     user_data)
+{
+  GcsDriver *driver = ((GcsDriverFallback *) source)->driver;
+
+  if (driver->yielding)
+    gcs_driver_end_yield (driver);
+  g_source_set_ready_time (source, -1);
+  return G_SOURCE_CONTINUE;
+}
+
+static GSourceFuncs gcs_driver_fallback_funcs = {
+  .dispatch = gcs_driver_fallback_dispatch,
+};
 
 /* Clears the flag before the driver polls, so that a wake that comes while
  * it polls is not lost, and returns the waker to hand to what it polls. */
@@ -179,10 +218,7 @@ GcsWaker *
 gcs_driver_begin_dispatch (GcsDriver *self)
 {
   if (G_UNLIKELY (self->yielding))
-    {
-      self->yielding = FALSE;
-      g_source_set_priority (&self->source, self->priority);
-    }
+    gcs_driver_end_yield (self);
   if (G_UNLIKELY (self->waker->context == NULL))
     self->waker->context = g_main_context_ref (g_source_get_context (&self->source));
   g_atomic_int_set (&self->waker->woken, 0);
@@ -209,11 +245,21 @@ gcs_driver_stay_ready (GcsDriver *self)
 {
   gint priority = g_source_get_priority (&self->source);
 
-  if (priority < GCS_DRIVER_YIELD_PRIORITY)
+  if (priority < GCS_DRIVER_YIELD_PRIORITY && !g_source_is_destroyed (&self->source))
     {
       self->priority = priority;
       self->yielding = TRUE;
       g_source_set_priority (&self->source, GCS_DRIVER_YIELD_PRIORITY);
+      if (self->fallback == NULL)
+        {
+          self->fallback = g_source_new (&gcs_driver_fallback_funcs, sizeof (GcsDriverFallback));
+          ((GcsDriverFallback *) self->fallback)->driver = self;
+          g_source_set_static_name (self->fallback, "[gchanstream] yield fallback");
+          g_source_set_priority (self->fallback, priority);
+          g_source_attach (self->fallback, g_source_get_context (&self->source));
+        }
+      g_source_set_ready_time (self->fallback, g_source_get_time (&self->source) +
+                                               GCS_DRIVER_YIELD_MSEC * 1000);
     }
   g_atomic_int_set (&self->waker->woken, 1);
 }

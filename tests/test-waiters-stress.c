@@ -35,6 +35,7 @@ struct Round
   guint         consumers;     /* live consumers expecting the end */
   guint         ends;          /* ends seen by them */
   gboolean      drained;       /* the main chain saw the end */
+  gboolean      may_close;     /* the receiver may be closed this round */
   guint64       n_ops;
 };
 
@@ -72,7 +73,8 @@ producer_thread (gpointer data)
       GValue value = G_VALUE_INIT;
 
       set_int64 (&value, ITEM (p->index, i));
-      if (!gcs_sender_send_blocking (p->tx, &value, NULL, NULL))
+      g_autoptr(GError) send_error = NULL;
+      if (!gcs_sender_send_blocking (p->tx, &value, NULL, &send_error))
         {
           g_value_unset (&value);
           break;   /* the receiver was closed */
@@ -197,7 +199,9 @@ add_stream (Round *r)
   s->round = r;
   s->cancellable = g_cancellable_new ();
   s->stream = gcs_receiver_stream_new (r->rx);
-  s->counted = !maybe_cancel_later (r, s->cancellable);
+  /* Releasing a ReceiverStream closes its receiver: only in the rounds
+   * that close it anyway. */
+  s->counted = !(r->may_close && maybe_cancel_later (r, s->cancellable));
   r->consumers += s->counted;
   gcs_stream_for_each_async (s->stream, stream_item_cb, r, NULL, s->cancellable, stream_done_cb, s);
 }
@@ -227,7 +231,9 @@ recv_done_cb (GObject      *source,
   else if (value != NULL)
     round_take (recv->round, value);
   else if (recv->chain)
-    recv->round->drained = TRUE;
+    {
+      recv->round->drained = TRUE;
+    }
   if (recv->chain && value != NULL)
     recv_start (recv->round, TRUE);
   g_clear_object (&recv->cancellable);
@@ -252,6 +258,12 @@ recv_start (Round    *r,
 
 static guint64 mpsc_ops, mpsc_items;
 
+static gboolean
+heartbeat_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 mpsc_round (GRand *rand)
 {
@@ -264,10 +276,12 @@ mpsc_round (GRand *rand)
   gboolean close_early = g_rand_int_range (rand, 0, 5) == 0;
   GThread *threads[MAX_PRODUCERS];
   gint64 deadline = g_get_monotonic_time () + STRESS_DEADLINE_USEC;
+  GSource *heartbeat;
   guint n_seen = 0;
 
   g_main_context_push_thread_default (context);
   r.rand = rand;
+  r.may_close = close_early;
   r.per_producer = g_rand_int_range (rand, 0, 1500);
   for (guint p = 0; p < MAX_PRODUCERS; p++)
     r.seen[p] = g_new0 (guint8, MAX (r.per_producer, 1));
@@ -278,6 +292,11 @@ mpsc_round (GRand *rand)
   r.rx = rx;
 
   recv_start (&r, TRUE);
+  /* A heartbeat, so that a stuck round fails with its state rather than
+   * blocking in poll() until meson's timeout. */
+  heartbeat = g_timeout_source_new (100);
+  g_source_set_callback (heartbeat, heartbeat_cb, NULL, NULL);
+  g_source_attach (heartbeat, context);
   g_atomic_int_set (&r.producers_left, n_producers);
   for (guint p = 0; p < n_producers; p++)
     {
@@ -293,8 +312,9 @@ mpsc_round (GRand *rand)
   while (!r.drained)
     {
       if (g_get_monotonic_time () > deadline)
-        g_error ("stuck: %u of %d received, %u consumers waiting for the end",
-                 r.received, g_atomic_int_get (&r.sent), r.consumers);
+        g_error ("stuck: %u of %d received, %d producers left, %u queued, %u consumers waiting for the end",
+                 r.received, g_atomic_int_get (&r.sent), g_atomic_int_get (&r.producers_left),
+                 gcs_receiver_get_length (rx), r.consumers);
       switch (g_rand_int_range (rand, 0, 12))
         {
         case 0: add_attach (&r); r.n_ops++; break;
@@ -340,6 +360,8 @@ mpsc_round (GRand *rand)
   mpsc_ops += r.n_ops;
   mpsc_items += r.received;
 
+  g_source_destroy (heartbeat);
+  g_source_unref (heartbeat);
   g_clear_object (&rx);
   for (guint i = 0; i < 1000 && g_main_context_iteration (context, FALSE); i++)
     ;
