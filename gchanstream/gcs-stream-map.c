@@ -44,21 +44,27 @@ map_fail (GValue  *item,
 }
 
 /* Runs one map callback: @in is released (and left uninitialized, to be
- * the next stage's result), @out initialized. */
+ * the next stage's result), @out initialized. @local_error is NULL on
+ * entry, and stays NULL while callbacks succeed: a chain sets it once. */
 static inline gboolean
 map_call (GcsMapFunc   func,
           gpointer     data,
           GValue      *in,
           GValue      *out,
+          GError     **local_error,
           GError     **error)
 {
-  GError *local_error = NULL;
-
-  func (in, out, data, &local_error);
-  gcs_value_clear (in);
-  if (G_LIKELY (local_error == NULL && gcs_value_is_set (out)))
+  func (in, out, data, local_error);
+  /* For the next stage's result @in needs only to hold no type
+   * (g_value_init() and the gcs-value.h helpers write the rest): a plain
+   * value owns nothing, so clearing its type is enough. */
+  if (G_LIKELY (gcs_type_is_plain (G_VALUE_TYPE (in))))
+    in->g_type = G_TYPE_INVALID;
+  else
+    g_value_unset (in);
+  if (G_LIKELY (*local_error == NULL && gcs_value_is_set (out)))
     return TRUE;
-  map_fail (out, local_error, error);
+  map_fail (out, g_steal_pointer (local_error), error);
   return FALSE;
 }
 
@@ -69,11 +75,12 @@ map_poll (GcsAdapter  *self,
           GError     **error)
 {
   GValue input = G_VALUE_INIT;
+  GError *local_error = NULL;
   GcsPoll result = gcs_upstream_poll (&self->up, waker, &input, error);
 
   if (result != GCS_POLL_READY)
     return result;
-  return map_call ((GcsMapFunc) self->cb.func, self->cb.data, &input, item, error) ?
+  return map_call ((GcsMapFunc) self->cb.func, self->cb.data, &input, item, &local_error, error) ?
          GCS_POLL_READY : GCS_POLL_ERROR;
 }
 
@@ -116,6 +123,7 @@ map_chain_poll (GcsAdapter  *self,
   GValue *in = &values[0], *out = &values[1];
   const MapStage *stage = chain->stages;
   const MapStage *last = stage + chain->n_stages - 1;
+  GError *local_error = NULL;
   GcsPoll result = gcs_upstream_poll (&chain->bottom->up, waker, in, error);
 
   if (result != GCS_POLL_READY)
@@ -124,12 +132,13 @@ map_chain_poll (GcsAdapter  *self,
     {
       GValue *next = in;
 
-      if (!map_call (stage->func, stage->data, in, out, error))
+      if (!map_call (stage->func, stage->data, in, out, &local_error, error))
         return GCS_POLL_ERROR;
       in = out;
       out = next;
     }
-  return map_call (last->func, last->data, in, item, error) ? GCS_POLL_READY : GCS_POLL_ERROR;
+  return map_call (last->func, last->data, in, item, &local_error, error) ?
+         GCS_POLL_READY : GCS_POLL_ERROR;
 }
 
 static const GcsAdapterOps map_chain_ops = { "map", map_chain_poll, NULL };
