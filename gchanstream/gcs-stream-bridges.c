@@ -678,9 +678,12 @@ gcs_signal_stream_get_dropped (GcsSignalStream *self)
  * signal with a return value the handler returns nothing of its own (the
  * type's default): prefer signals without one.
  *
- * Returns: (transfer full) (nullable) (type Gcs.SignalStream): a new
- *   #GcsSignalStream, or %NULL after a critical if @object has no signal
- *   @signal_name or @overflow is %GCS_OVERFLOW_BLOCK with a capacity
+ * Returns: (transfer full) (nullable): a new #GcsSignalStream (a
+ *   #GcsStream: in C cast it with GCS_SIGNAL_STREAM(), in Vala with
+ *   `as Gcs.SignalStream`, to read #GcsSignalStream:dropped; Python and
+ *   JavaScript see its type), or %NULL after a critical if @object has no
+ *   signal @signal_name or @overflow is %GCS_OVERFLOW_BLOCK with a
+ *   capacity
  */
 GcsStream *
 gcs_stream_from_signal_full (GObject     *object,
@@ -724,9 +727,9 @@ gcs_stream_from_signal_full (GObject     *object,
  * first poll on waits for the consumer, none lost. Prefer the bounded
  * form for a signal that may be emitted faster than it is consumed.
  *
- * Returns: (transfer full) (nullable) (type Gcs.SignalStream): a new
- *   #GcsSignalStream, or %NULL after a critical if @object has no signal
- *   @signal_name
+ * Returns: (transfer full) (nullable): a new #GcsSignalStream (see
+ *   gcs_stream_from_signal_full()), or %NULL after a critical if @object
+ *   has no signal @signal_name
  */
 GcsStream *
 gcs_stream_from_signal (GObject    *object,
