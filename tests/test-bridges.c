@@ -254,7 +254,7 @@ test_signal_lazy (Fixture       *f,
   for (gint i = 1; i <= 5; i++)
     g_signal_emit (obj, obj_signals[SIG_ONE], 0, i);
   take = gcs_stream_take (stream, 5);
-  items = collect_stream (g_steal_pointer (&take), &error);
+  items = collect_stream (take, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (items, ==, "[1, 2, 3, 4, 5]");
   g_assert_cmpuint (gcs_signal_stream_get_dropped (GCS_SIGNAL_STREAM (stream)), ==, 0);
@@ -281,7 +281,7 @@ test_signal_bounded (Fixture       *f,
   g_object_get (stream, "dropped", &dropped, NULL);
   g_assert_cmpuint (dropped, ==, 7);
   g_object_run_dispose (G_OBJECT (obj));   /* the end, after what waits */
-  items = collect_stream (g_object_ref (stream), &error);
+  items = collect_stream (stream, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (items, ==, overflow == GCS_OVERFLOW_DROP_OLDEST ? "[8, 9, 10]" : "[1, 2, 3]");
   /* Still readable once the stream is released. */

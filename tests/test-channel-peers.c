@@ -1174,7 +1174,9 @@ test_senders_are_sinks (Fixture       *f,
   g_clear_object (&result);
   g_assert_cmpint (get_int64 (gcs_watch_receiver_get_value (wrx)), ==, 3);
   /* forward closed the sender: the receiver sees the end */
-  collected = collect_stream (gcs_watch_stream_new (wrx), &error);
+  stream = gcs_watch_stream_new (wrx);
+  collected = collect_stream (stream, &error);
+  g_object_unref (stream);
   g_assert_no_error (error);
   g_assert_cmpstr (collected, ==, "[3]");
   g_clear_pointer (&collected, g_free);
@@ -1188,7 +1190,9 @@ test_senders_are_sinks (Fixture       *f,
   g_assert_no_error (error);
   g_object_unref (stream);
   g_clear_object (&result);
-  collected = collect_stream (gcs_broadcast_stream_new (brx), &error);
+  stream = gcs_broadcast_stream_new (brx);
+  collected = collect_stream (stream, &error);
+  g_object_unref (stream);
   g_assert_no_error (error);
   g_assert_cmpstr (collected, ==, "[1, 2, 3]");
 
