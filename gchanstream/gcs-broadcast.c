@@ -178,7 +178,8 @@ gcs_broadcast_chan_send (GcsBroadcastChan *self,
       slot->box = g_steal_pointer (&box);
       slot->remaining = n_receivers;
       self->tail++;
-      gcs_chan_core_wake_all_locked (&self->core, &wakers);
+      for (GList *l = self->core.receivers.head; l != NULL; l = l->next)
+        gcs_chan_core_wake_head_locked (&self->core, l->data, &wakers);
     }
   gcs_mutex_unlock (&self->core.lock);
 
@@ -253,13 +254,17 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
                          GValue           *value,
                          guint64          *missed)
 {
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
   GcsValueBox *box = NULL;
   guint64 oldest;
   GcsPoll result;
 
   gcs_mutex_lock (&self->core.lock);
   oldest = gcs_broadcast_chan_oldest_locked (self);
-  if (G_UNLIKELY (rx->next < oldest))
+  /* Waits on this receiver made before @waker's take their turn first. */
+  if (rx->next < self->tail && !gcs_chan_core_turn_locked (&self->core, &rx->core, waker, &wakers))
+    result = GCS_POLL_PENDING;
+  else if (G_UNLIKELY (rx->next < oldest))
     {
       *missed = oldest - rx->next;
       rx->next = oldest;
@@ -288,6 +293,7 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
     }
   gcs_mutex_unlock (&self->core.lock);
 
+  gcs_wake_list_wake (&wakers);
   /* Copied, or moved by its last owner, outside the lock. */
   if (box != NULL)
     gcs_value_box_take (box, value);
@@ -312,7 +318,7 @@ gcs_broadcast_chan_forget_waker (GcsBroadcastChan *self,
                                  GcsBroadcastRx   *rx,
                                  GcsWaker         *waker)
 {
-  gcs_chan_core_forget_waker (&self->core, &rx->core, waker);
+  gcs_chan_core_forget_waker (&self->core, &rx->core, waker, FALSE);
 }
 
 /**

@@ -28,10 +28,14 @@
 
 G_BEGIN_DECLS
 
-/* The wakers parked on one receiver, oldest first, each once. */
+/* The wakers parked on one receiver, oldest first, each once. A waker
+ * stays until it is served or its consumer stops: the receiver's items go
+ * to its waiters in turn (see gcs_chan_core_turn_locked()). */
 typedef struct
 {
-  GPtrArray *wakers;   /* allocated at the first park, then reused */
+  GPtrArray *wakers;      /* allocated at the first park, then reused */
+  gint       n_parked;    /* wakers->len, readable without the lock */
+  gboolean   head_woken;  /* the first one was woken since it parked */
 } GcsWaitQueue;
 
 /* A receiver's place in its channel; embed it in the receiver's state.
@@ -86,29 +90,54 @@ void      gcs_core_rx_clear              (GcsCoreRx    *rx);
 void      gcs_chan_core_park_locked      (GcsChanCore  *self,
                                           GcsCoreRx    *rx,
                                           GcsWaker     *waker);
+gboolean  gcs_chan_core_turn_locked      (GcsChanCore  *self,
+                                          GcsCoreRx    *rx,
+                                          GcsWaker     *waker,
+                                          GcsWakeList  *wakers);
+void      gcs_chan_core_leave_locked     (GcsChanCore  *self,
+                                          GcsCoreRx    *rx,
+                                          GcsWaker     *waker,
+                                          GcsWakeList  *wakers);
 void      gcs_chan_core_forget_waker     (GcsChanCore  *self,
                                           GcsCoreRx    *rx,
-                                          GcsWaker     *waker);
+                                          GcsWaker     *waker,
+                                          gboolean      items_left);
 void      gcs_chan_core_wait_locked      (GcsChanCore  *self);
+void      gcs_chan_core_wake_rx_locked   (GcsChanCore  *self,
+                                          GcsCoreRx    *rx,
+                                          GcsWakeList  *wakers);
 void      gcs_chan_core_wake_all_locked  (GcsChanCore  *self,
                                           GcsWakeList  *wakers);
 
-/* Takes the wakers parked on @rx, to wake once the lock is released.
+void      gcs_chan_core_wake_head_slow   (GcsChanCore  *self,
+                                          GcsCoreRx    *rx,
+                                          GcsWakeList  *wakers);
+
+/* Something arrived for @rx: the first of its waiters is woken (once the
+ * lock is released, from @wakers); it takes its turn and wakes the next.
  * Inline: a send calls it for every item. */
 static inline void
-gcs_chan_core_wake_rx_locked (GcsChanCore *self,
-                              GcsCoreRx   *rx,
-                              GcsWakeList *wakers)
+gcs_chan_core_wake_head_locked (GcsChanCore *self,
+                                GcsCoreRx   *rx,
+                                GcsWakeList *wakers)
 {
-  GPtrArray *parked = rx->waiters.wakers;
-
   if (G_UNLIKELY (self->n_blocked > 0))
     gcs_cond_broadcast (&self->cond);
-  if (parked == NULL || parked->len == 0)
+  if (rx->waiters.n_parked == 0)
     return;
-  for (guint i = 0; i < parked->len; i++)
-    gcs_wake_list_add (wakers, parked->pdata[i]);
-  g_ptr_array_set_size (parked, 0);
+  /* Woken already, unless its driver went without taking its turn. */
+  if (rx->waiters.head_woken &&
+      !g_atomic_int_get (&((GcsWaker *) rx->waiters.wakers->pdata[0])->dead))
+    return;
+  gcs_chan_core_wake_head_slow (self, rx, wakers);
+}
+
+/* Whether another consumer waits for its turn on @rx: read without the
+ * lock, by the consumer, to skip gcs_chan_core_turn_locked() when none. */
+static inline gboolean
+gcs_core_rx_has_waiters (GcsCoreRx *rx)
+{
+  return __atomic_load_n (&rx->waiters.n_parked, __ATOMIC_ACQUIRE) > 0;
 }
 
 /* The context that consumes a receiver: the first one that polls or

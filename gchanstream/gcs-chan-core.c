@@ -97,6 +97,68 @@ gcs_chan_core_get_receiver_count (GcsChanCore *self)
   return n;
 }
 
+static void
+wait_queue_set_length (GcsWaitQueue *q)
+{
+  __atomic_store_n (&q->n_parked, (gint) q->wakers->len, __ATOMIC_RELEASE);
+}
+
+/* Waiters whose driver is gone (a consumer that never took its waker
+ * back) would hold the others' turn for ever: they leave. Their references
+ * go with @wakers, once the lock is released. */
+static void
+wait_queue_prune_locked (GcsWaitQueue *q,
+                         GcsWakeList  *wakers)
+{
+  GcsWaker *head = q->wakers->len > 0 ? q->wakers->pdata[0] : NULL;
+  guint kept = 0;
+
+  for (guint i = 0; i < q->wakers->len; i++)
+    {
+      GcsWaker *waker = q->wakers->pdata[i];
+
+      if (G_UNLIKELY (g_atomic_int_get (&waker->dead)))
+        gcs_wake_list_add (wakers, waker);
+      else
+        q->wakers->pdata[kept++] = waker;
+    }
+  if (kept == q->wakers->len)
+    return;
+  g_ptr_array_set_size (q->wakers, kept);
+  wait_queue_set_length (q);
+  /* A new first waiter has not been woken. */
+  if (kept == 0 || q->wakers->pdata[0] != head)
+    q->head_woken = FALSE;
+}
+
+void
+gcs_chan_core_wake_head_slow (GcsChanCore *self,
+                              GcsCoreRx   *rx,
+                              GcsWakeList *wakers)
+{
+  wait_queue_prune_locked (&rx->waiters, wakers);
+  if (rx->waiters.n_parked == 0)
+    return;
+  gcs_wake_list_add (wakers, gcs_waker_ref (rx->waiters.wakers->pdata[0]));
+  rx->waiters.head_woken = TRUE;
+}
+
+/* Every waiter of @rx (the end, a change every one of them sees). They
+ * stay parked until they are served or stop. */
+void
+gcs_chan_core_wake_rx_locked (GcsChanCore *self,
+                              GcsCoreRx   *rx,
+                              GcsWakeList *wakers)
+{
+  if (self->n_blocked > 0)
+    gcs_cond_broadcast (&self->cond);
+  if (rx->waiters.n_parked == 0)
+    return;
+  for (guint i = 0; i < rx->waiters.wakers->len; i++)
+    gcs_wake_list_add (wakers, gcs_waker_ref (rx->waiters.wakers->pdata[i]));
+  rx->waiters.head_woken = TRUE;
+}
+
 void
 gcs_chan_core_wake_all_locked (GcsChanCore *self,
                                GcsWakeList *wakers)
@@ -107,7 +169,7 @@ gcs_chan_core_wake_all_locked (GcsChanCore *self,
     gcs_cond_broadcast (&self->cond);
 }
 
-/* Parks @waker on @rx, after those already there; once. */
+/* @waker waits on @rx: it joins the queue (once). */
 void
 gcs_chan_core_park_locked (GcsChanCore *self,
                            GcsCoreRx   *rx,
@@ -121,25 +183,87 @@ gcs_chan_core_park_locked (GcsChanCore *self,
     parked = rx->waiters.wakers = g_ptr_array_new ();
   for (guint i = 0; i < parked->len; i++)
     if (parked->pdata[i] == waker)
-      return;
+      {
+        /* The first one looked and found nothing: wake it next time. */
+        if (i == 0)
+          rx->waiters.head_woken = FALSE;
+        return;
+      }
   g_ptr_array_add (parked, gcs_waker_ref (waker));
+  if (parked->len == 1)
+    rx->waiters.head_woken = FALSE;
+  wait_queue_set_length (&rx->waiters);
+}
+
+/* @waker is served, or stops: it leaves the queue; when it was first, the
+ * next one is woken to take its turn. */
+void
+gcs_chan_core_leave_locked (GcsChanCore *self,
+                            GcsCoreRx   *rx,
+                            GcsWaker    *waker,
+                            GcsWakeList *wakers)
+{
+  GPtrArray *parked = rx->waiters.wakers;
+  guint index;
+
+  if (waker == NULL || parked == NULL || !g_ptr_array_find (parked, waker, &index))
+    return;
+  g_ptr_array_remove_index (parked, index);
+  wait_queue_set_length (&rx->waiters);
+  /* Never the last reference: the caller polls or forgets with its own. */
+  gcs_waker_unref (waker);
+  if (index == 0 && parked->len > 0)
+    gcs_chan_core_wake_head_slow (self, rx, wakers);
+}
+
+/* Whether @waker may take what @rx has now: the waiters that parked
+ * before it go first, in order, each served once. When it may not, it
+ * joins the queue, and the first one is woken if it was not: the item is
+ * there for it. A poll without a waker (try_recv) always may. */
+gboolean
+gcs_chan_core_turn_locked (GcsChanCore *self,
+                           GcsCoreRx   *rx,
+                           GcsWaker    *waker,
+                           GcsWakeList *wakers)
+{
+  GPtrArray *parked = rx->waiters.wakers;
+
+  if (waker == NULL || rx->waiters.n_parked == 0)
+    return TRUE;
+  if (parked->pdata[0] != waker)
+    {
+      wait_queue_prune_locked (&rx->waiters, wakers);
+      if (rx->waiters.n_parked == 0)
+        return TRUE;
+    }
+  if (parked->pdata[0] == waker)
+    {
+      gcs_chan_core_leave_locked (self, rx, waker, wakers);
+      return TRUE;
+    }
+  gcs_chan_core_park_locked (self, rx, waker);
+  if (!rx->waiters.head_woken)
+    gcs_chan_core_wake_head_slow (self, rx, wakers);
+  return FALSE;
 }
 
 /* A consumer that stops polling takes its waker back, so that the channel
- * does not keep its context alive. */
+ * does not keep its context alive, and lets the next one take its turn.
+ * With @items_left, what it leaves (an mpsc batch) wakes the first one. */
 void
 gcs_chan_core_forget_waker (GcsChanCore *self,
                             GcsCoreRx   *rx,
-                            GcsWaker    *waker)
+                            GcsWaker    *waker,
+                            gboolean     items_left)
 {
-  gboolean found = FALSE;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
 
   gcs_mutex_lock (&self->lock);
-  if (rx->waiters.wakers != NULL)
-    found = g_ptr_array_remove (rx->waiters.wakers, waker);
+  gcs_chan_core_leave_locked (self, rx, waker, &wakers);
+  if (items_left)
+    gcs_chan_core_wake_head_locked (self, rx, &wakers);
   gcs_mutex_unlock (&self->lock);
-  if (found)
-    gcs_waker_unref (waker);
+  gcs_wake_list_wake (&wakers);
 }
 
 /* A thread blocks until something changes (*_blocking calls). */
@@ -286,6 +410,7 @@ gcs_core_rx_clear (GcsCoreRx *rx)
         gcs_waker_unref (rx->waiters.wakers->pdata[i]);
       g_ptr_array_free (rx->waiters.wakers, TRUE);
       rx->waiters.wakers = NULL;
+      rx->waiters.n_parked = 0;
     }
 }
 

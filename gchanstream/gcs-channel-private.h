@@ -61,7 +61,10 @@ guint     gcs_chan_take_blocking        (GcsChan       *self,
                                          GError       **error);
 void      gcs_chan_forget_waker         (GcsChan       *self,
                                          GcsWaker      *waker,
-                                         gboolean       wake_others);
+                                         gboolean       items_left);
+gboolean  gcs_chan_take_turn            (GcsChan       *self,
+                                         GcsWaker      *waker);
+GcsCoreRx *gcs_chan_get_rx              (GcsChan       *self);
 void      gcs_chan_set_consumer_context (GcsChan       *self,
                                          GMainContext  *context);
 void      gcs_chan_close_receiver       (GcsChan       *self,

@@ -264,7 +264,7 @@ gcs_chan_push_locked (GcsChan     *self,
    * on this line, and every store would pull it away from it. */
   if (!__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
     __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
-  gcs_chan_core_wake_rx_locked (&self->core, &self->rx, wakers);
+  gcs_chan_core_wake_head_locked (&self->core, &self->rx, wakers);
   return PUSH_QUEUED;
 }
 
@@ -631,7 +631,10 @@ gcs_chan_take (GcsChan   *self,
   gcs_mutex_lock (&self->core.lock);
   __atomic_store_n (&self->filled, 0, __ATOMIC_RELAXED);
   n = self->queue.length;
-  if (n > 0)
+  /* Consumers that waited first take their turn first. */
+  if (n > 0 && G_UNLIKELY (!gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers)))
+    n = 0;
+  else if (n > 0)
     {
       if (all)
         {
@@ -649,9 +652,6 @@ gcs_chan_take (GcsChan   *self,
         }
       if (G_UNLIKELY (self->waiters.head != NULL))
         tasks = gcs_chan_admit_waiters_locked (self, &wake_blocked);
-      /* Other consumers parked on the receiver may share the batch. */
-      if (n > 1)
-        gcs_chan_core_wake_rx_locked (&self->core, &self->rx, &wakers);
     }
   else if (gcs_chan_ended_locked (self))
     *ended = TRUE;
@@ -701,22 +701,36 @@ gcs_chan_take_blocking (GcsChan       *self,
 
 /* A consumer that stops polling takes back its waker, so the channel does
  * not keep its context alive. */
-/* With @wake_others, the consumer leaves items in the receiver's batch:
- * the other consumers parked on it wake to take them. */
+/* With @items_left, the consumer leaves items in the receiver's batch:
+ * the next consumer in line wakes to take them. */
 void
 gcs_chan_forget_waker (GcsChan  *self,
                        GcsWaker *waker,
-                       gboolean  wake_others)
+                       gboolean  items_left)
+{
+  gcs_chan_core_forget_waker (&self->core, &self->rx, waker, items_left);
+}
+
+/* For items already in the receiver's batch: whether @waker may take the
+ * next one now (see gcs_chan_core_turn_locked()). */
+gboolean
+gcs_chan_take_turn (GcsChan  *self,
+                    GcsWaker *waker)
 {
   GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+  gboolean turn;
 
-  gcs_chan_core_forget_waker (&self->core, &self->rx, waker);
-  if (!wake_others)
-    return;
   gcs_mutex_lock (&self->core.lock);
-  gcs_chan_core_wake_rx_locked (&self->core, &self->rx, &wakers);
+  turn = gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers);
   gcs_mutex_unlock (&self->core.lock);
   gcs_wake_list_wake (&wakers);
+  return turn;
+}
+
+GcsCoreRx *
+gcs_chan_get_rx (GcsChan *self)
+{
+  return &self->rx;
 }
 
 void

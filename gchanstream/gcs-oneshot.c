@@ -182,10 +182,19 @@ gcs_oneshot_chan_take (GcsOneshotChan  *self,
                        GValue          *value,
                        GError         **error)
 {
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
   GError *failure = NULL;
   GcsOneshotTake result;
 
   gcs_mutex_lock (&self->core.lock);
+  /* What was sent goes to the first wait in line; the end to every one. */
+  if ((self->state == STATE_VALUE || self->state == STATE_FAILED) &&
+      !gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers))
+    {
+      gcs_mutex_unlock (&self->core.lock);
+      gcs_wake_list_wake (&wakers);
+      return GCS_ONESHOT_PENDING;
+    }
   switch (self->state)
     {
     case STATE_VALUE:
@@ -215,6 +224,7 @@ gcs_oneshot_chan_take (GcsOneshotChan  *self,
     }
   gcs_mutex_unlock (&self->core.lock);
 
+  gcs_wake_list_wake (&wakers);
   if (failure != NULL)
     g_propagate_error (error, failure);
   return result;
@@ -224,7 +234,7 @@ void
 gcs_oneshot_chan_forget_waker (GcsOneshotChan *self,
                                GcsWaker       *waker)
 {
-  gcs_chan_core_forget_waker (&self->core, &self->rx, waker);
+  gcs_chan_core_forget_waker (&self->core, &self->rx, waker, FALSE);
 }
 
 /* No send from now on. With @discard (the receiver is gone) what was sent

@@ -36,6 +36,13 @@ typedef struct
 static void
 poll_task_data_stop (PollTaskData *data)
 {
+  PollSource *source = (PollSource *) data->poll_source;
+
+  /* Out of the receiver's queue of waiters now, not when the task goes
+   * (a binding may keep it for long). */
+  gcs_driver_stop (&source->driver);
+  if (source->owner != NULL)
+    source->forget (source->owner, source->driver.waker);
   g_source_destroy (data->poll_source);
   /* Not g_cancellable_disconnect(): it would deadlock if called from
    * inside the cancellable's emission on this thread. A handler still

@@ -148,6 +148,9 @@ gcs_receiver_stream_poll_next (GcsStream  *stream,
     {
       if (!gcs_receiver_claim_context (self->receiver, gcs_waker_get_context (waker), error))
         return GCS_POLL_ERROR;
+      /* The last driver leaves the receiver's queue of waiters. */
+      if (self->waker != NULL)
+        gcs_receiver_forget_waker (self->receiver, self->waker);
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
     }

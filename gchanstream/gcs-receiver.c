@@ -41,6 +41,7 @@ struct _GcsReceiver
 {
   GObject   parent_instance;
   GcsChan  *chan;
+  GcsCoreRx *rx;            /* the channel's receiving side, its waiters */
   GValue    current;        /* what try_recv and recv_blocking returned */
   GcsQueue  batch;          /* taken from the channel, not yet delivered */
   GMainContext *context;    /* the consuming context, once claimed */
@@ -67,6 +68,7 @@ gcs_receiver_new_for_chan (GcsChan *chan)
   GcsReceiver *self = g_object_new (GCS_TYPE_RECEIVER, NULL);
 
   self->chan = gcs_chan_ref (chan);
+  self->rx = gcs_chan_get_rx (chan);
   gcs_chan_init_batch (chan, &self->batch);
   return self;
 }
@@ -206,6 +208,10 @@ gcs_receiver_poll_full (GcsReceiver *self,
     return gcs_waker_yield (waker);
   if (G_LIKELY (self->batch.length > 0))
     {
+      /* Other consumers waiting on this receiver take their turns. */
+      if (G_UNLIKELY (waker != NULL && gcs_core_rx_has_waiters (self->rx)) &&
+          !gcs_chan_take_turn (self->chan, waker))
+        return GCS_POLL_PENDING;
       gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }

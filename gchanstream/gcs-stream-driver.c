@@ -20,6 +20,7 @@ gcs_stream_driver_finish (GcsStreamDriver *self,
                           GError          *error)
 {
   self->finished = TRUE;
+  gcs_driver_stop (&self->driver);
   /* Release the pipeline first: when the operation completes, channels
    * upstream have already seen their receiver go. */
   gcs_upstream_clear (&self->up);

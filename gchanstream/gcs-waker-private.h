@@ -22,6 +22,7 @@ struct _GcsWaker
 {
   gint             ref_count;   /* gcs_ref_*() */
   gint             woken;     /* atomic */
+  gint             dead;      /* atomic: its driver is gone */
   GMainContext    *context;   /* set before the waker is first handed out */
   /* The dispatch's budget (tokio's cooperative budget): only the driver's
    * thread touches these, during a dispatch. */
@@ -72,6 +73,7 @@ gboolean  gcs_driver_check          (GSource      *source);
 void      gcs_driver_finalize       (GSource      *source);
 GcsWaker *gcs_driver_begin_dispatch (GcsDriver    *self);
 void      gcs_driver_stay_ready     (GcsDriver    *self);
+void      gcs_driver_stop           (GcsDriver    *self);
 
 /* How much one dispatch may do before it yields to the rest of the loop. */
 #define GCS_DRIVER_BUDGET_ITEMS 1024

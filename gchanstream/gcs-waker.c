@@ -158,9 +158,18 @@ gcs_driver_check (GSource *source)
   return g_atomic_int_get (&((GcsDriver *) source)->waker->woken);
 }
 
+/* The driver will not poll again: whatever still holds its waker (a
+ * channel's queue of waiters) learns that nobody will come for it. */
+void
+gcs_driver_stop (GcsDriver *self)
+{
+  g_atomic_int_set (&self->waker->dead, 1);
+}
+
 void
 gcs_driver_finalize (GSource *source)
 {
+  gcs_driver_stop ((GcsDriver *) source);
   g_clear_pointer (&((GcsDriver *) source)->waker, gcs_waker_unref);
 }
 

@@ -210,7 +210,7 @@ gcs_watch_chan_forget_waker (GcsWatchChan *self,
                              GcsWatchRx   *rx,
                              GcsWaker     *waker)
 {
-  gcs_chan_core_forget_waker (&self->core, rx, waker);
+  gcs_chan_core_forget_waker (&self->core, rx, waker, FALSE);
 }
 
 /**
