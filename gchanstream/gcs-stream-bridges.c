@@ -679,7 +679,7 @@ gcs_signal_stream_get_dropped (GcsSignalStream *self)
  * type's default): prefer signals without one.
  *
  * Returns: (transfer full) (nullable): a new #GcsSignalStream (a
- *   #GcsStream: in C cast it with GCS_SIGNAL_STREAM(), in Vala with
+ *   #GcsStream: in C cast it to a #GcsSignalStream, in Vala with
  *   `as Gcs.SignalStream`, to read #GcsSignalStream:dropped; Python and
  *   JavaScript see its type), or %NULL after a critical if @object has no
  *   signal @signal_name or @overflow is %GCS_OVERFLOW_BLOCK with a

@@ -338,7 +338,7 @@ gcs_watch_receiver_get_item_type (GcsWatchReceiver *self)
  *
  * The latest value, without marking it seen: gcs_watch_receiver_has_changed()
  * and gcs_watch_receiver_changed_async() answer as before (tokio's
- * borrow(), where gcs_watch_receiver_get_value() is borrow_and_update()).
+ * `borrow`, where gcs_watch_receiver_get_value() is `borrow_and_update`).
  *
  * Returns: (transfer none): the latest value, owned by @self and valid
  *   until the next gcs_watch_receiver_get_value() or
