@@ -32,4 +32,8 @@
 # include "gcs-stream.h"
 # include "gcs-stream-events.h"
 # include "gcs-waker.h"
+# include "gcs-stream-operators.h"
+# include "gcs-stream-group.h"
+# include "gcs-share.h"
+# include "gcs-list-store.h"
 #undef GCHANSTREAM_INSIDE
