@@ -69,4 +69,7 @@ void      gcs_chan_set_consumer_context (GcsChan       *self,
 void      gcs_chan_close_receiver       (GcsChan       *self,
                                          gboolean       discard);
 
+/* Additions of 2026-12 */
+gboolean  gcs_chan_is_closed_for_recv   (GcsChan       *self);
+
 G_END_DECLS

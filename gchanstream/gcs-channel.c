@@ -1034,3 +1034,18 @@ gcs_channel_new_unbounded (GType         item_type,
   *rx = gcs_receiver_new_for_chan (chan);
   gcs_chan_unref (chan);
 }
+
+/* Additions of 2026-12 */
+
+/* For gcs_receiver_is_closed(): every sender handle is gone, or the
+ * receiver was closed (queued items may still wait). */
+gboolean
+gcs_chan_is_closed_for_recv (GcsChan *self)
+{
+  gboolean closed;
+
+  gcs_mutex_lock (&self->core.lock);
+  closed = self->core.n_senders == 0 || !self->rx.open;
+  gcs_mutex_unlock (&self->core.lock);
+  return closed;
+}

@@ -695,3 +695,127 @@ gcs_receiver_get_dropped (GcsReceiver *self)
 
   return gcs_chan_get_dropped (self->chan);
 }
+
+/* Additions of 2026-12: recv_many, is_closed */
+
+/* One recv_many call: the items the receiver holds now, then what the
+ * channel has queued, up to max, as one sequence. The first item may be
+ * waited for; the others are only what is there. */
+static GcsPoll
+recv_many_poll (gpointer   owner,
+                gpointer   data,
+                GcsWaker  *waker,
+                GValue    *value,
+                GError   **error)
+{
+  GcsReceiver *self = owner;
+  guint max = GPOINTER_TO_UINT (data);
+  gboolean taken_again = FALSE;
+  GArray *items;
+  GValue item = G_VALUE_INIT;
+  GcsPoll poll;
+
+  if (!gcs_receiver_claim_context (self, gcs_waker_get_context (waker), error))
+    return GCS_POLL_ERROR;
+  poll = gcs_receiver_poll (self, waker, &item);
+  if (poll != GCS_POLL_READY)
+    return poll;
+
+  items = g_array_sized_new (FALSE, TRUE, sizeof (GValue), MIN (max, 64));
+  g_array_append_val (items, item);
+  while (items->len < max)
+    {
+      /* The batch in hand, and one more take from the channel: "queued
+       * now", not whatever producers keep sending meanwhile. */
+      if (self->batch.length == 0)
+        {
+          if (taken_again)
+            break;
+          taken_again = TRUE;
+        }
+      item = (GValue) G_VALUE_INIT;
+      if (gcs_receiver_poll (self, NULL, &item) != GCS_POLL_READY)
+        break;
+      g_array_append_val (items, item);
+    }
+  gcs_value_take_sequence (value, (GValue *) (gpointer) items->data, items->len);
+  g_array_free (items, TRUE);
+  return GCS_POLL_READY;
+}
+
+/**
+ * gcs_receiver_recv_many_async:
+ * @self: a #GcsReceiver
+ * @max: the most items to take, at least 1
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called with the items
+ * @user_data: data for @callback
+ *
+ * Takes the items queued now, from 1 to @max of them, in one sequence
+ * item (a list in Python, an array in JavaScript, a #GValueArray in C, as
+ * gcs_stream_chunks() makes): a consumer that handles items in batches
+ * (one database transaction, one g_list_store_splice()) takes them in one
+ * call. It waits, on the thread-default context, while nothing is queued.
+ * At the end of the stream the finish function returns %NULL. A call
+ * that completes with %G_IO_ERROR_CANCELLED has taken nothing.
+ */
+void
+gcs_receiver_recv_many_async (GcsReceiver         *self,
+                              guint                max,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GCS_IS_RECEIVER (self));
+  g_return_if_fail (max >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcs_receiver_recv_many_async);
+  g_task_set_name (task, "[gchanstream] recv_many");
+  gcs_poll_task_run_full (task, recv_many_poll, recv_async_forget_waker,
+                          GUINT_TO_POINTER (max), NULL);
+}
+
+/**
+ * gcs_receiver_recv_many_finish:
+ * @self: a #GcsReceiver
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_receiver_recv_many_async().
+ *
+ * Returns: (transfer none) (nullable): a sequence of 1 to max items, owned
+ *   by @result; %NULL without error at the end of the stream
+ */
+const GValue *
+gcs_receiver_recv_many_finish (GcsReceiver   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcs_receiver_recv_many_async, NULL);
+
+  return gcs_poll_task_propagate (G_TASK (result), error);
+}
+
+/**
+ * gcs_receiver_is_closed:
+ * @self: a #GcsReceiver
+ *
+ * Whether no new item can come: every sender handle is closed or
+ * finalized, or gcs_receiver_close() was called. Items queued before may
+ * still be waiting to be received.
+ *
+ * Returns: %TRUE if the channel is closed for new items
+ */
+gboolean
+gcs_receiver_is_closed (GcsReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), TRUE);
+
+  return gcs_chan_is_closed_for_recv (self->chan);
+}

@@ -24,14 +24,17 @@
 //   accumulators passed to the callbacks of map, filter, filter_map,
 //   inspect, take_while, skip_while, scan, flat_map, flat_map_unordered,
 //   switch_map, for_each_async and fold_async; and on receivers try_recv,
-//   recv_blocking, recv_finish and the attach / attach_full callbacks.
+//   recv_blocking, recv_finish, recv_many_finish and the attach /
+//   attach_full callbacks; a watch receiver's wait_for_async predicate
+//   and wait_for_finish.
 // - The other way, a JavaScript array where a value goes to C (returned by
 //   a map, filter_map, scan or fold callback; an init value; an item of
 //   Gcs.Stream.from_values; a sent item) becomes a GObject.ValueArray,
 //   recursively, where GJS alone fails with "Could not guess unspecified
 //   GValue type".
 // - The asynchronous operations of streams, Receiver.recv_async and
-//   Sender.send_async are promisified (Gio._promisify): called without
+//   recv_many_async, Sender.send_async, WatchReceiver.wait_for_async and
+//   every sender's closed_async are promisified (Gio._promisify): called without
 //   their callback they return a Promise, e.g.
 //   `const items = await stream.collect_async(null);`. With a callback they
 //   work as before.
@@ -185,6 +188,18 @@ if (!Gcs.Stream.prototype[PATCHED]) {
         Gio._promisify(stream, `${name}_async`, `${name}_finish`);
     Gio._promisify(receiver, 'recv_async', 'recv_finish');
     Gio._promisify(sender, 'send_async', 'send_finish');
+
+    // What tokio's channels have (issue 14): sequences out of recv_many
+    // and wait_for, values into send_if_changed, and Promises.
+    patchResult(receiver, 'recv_many_finish');
+    Gio._promisify(receiver, 'recv_many_async', 'recv_many_finish');
+    const watchReceiver = Gcs.WatchReceiver.prototype;
+    patchCallbackMethod(watchReceiver, 'wait_for_async', 1);
+    patchResult(watchReceiver, 'wait_for_finish');
+    Gio._promisify(watchReceiver, 'wait_for_async', 'wait_for_finish');
+    patchArgument(Gcs.WatchSender.prototype, 'send_if_changed');
+    for (const kind of [Gcs.Sender, Gcs.OneshotSender, Gcs.WatchSender, Gcs.BroadcastSender])
+        Gio._promisify(kind.prototype, 'closed_async', 'closed_finish');
 
     Object.defineProperty(stream, PATCHED, {value: true});
 }

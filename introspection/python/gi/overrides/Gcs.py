@@ -120,6 +120,14 @@ class Receiver(Gcs.Receiver):
         _require_callback('Gcs.Receiver.recv_async', callback)
         return super().recv_async(cancellable, callback, *user_data, **kwargs)
 
+    def recv_many_async(self, max, cancellable=None, callback=None, *user_data,
+                        **kwargs):
+        """recv_many_async(max, cancellable=None, callback=None, *user_data):
+        recv_many_finish() gives a list of 1 to @max items, None at the end."""
+        _require_callback('Gcs.Receiver.recv_many_async', callback)
+        return super().recv_many_async(max, cancellable, callback, *user_data,
+                                       **kwargs)
+
 
 Receiver = override(Receiver)
 __all__.append('Receiver')
@@ -156,6 +164,9 @@ class WatchSender(Gcs.WatchSender):
     def send(self, value):
         return super().send(_box(value))
 
+    def send_if_changed(self, value):
+        return super().send_if_changed(_box(value))
+
 
 WatchSender = override(WatchSender)
 __all__.append('WatchSender')
@@ -165,6 +176,20 @@ class WatchReceiver(Gcs.WatchReceiver):
     def changed_async(self, cancellable=None, callback=None, *user_data, **kwargs):
         _require_callback('Gcs.WatchReceiver.changed_async', callback)
         return super().changed_async(cancellable, callback, *user_data, **kwargs)
+
+    def wait_for_async(self, predicate, cancellable=None, callback=None,
+                       *user_data, **kwargs):
+        """wait_for_async(predicate, cancellable=None, callback=None,
+        *user_data): predicate(value) is called with the current value,
+        then each new one, until it returns true; wait_for_finish() gives
+        that value. An exception in @predicate fails the wait with it.
+        @user_data goes to @callback, as in GIO."""
+        _require_callback('Gcs.WatchReceiver.wait_for_async', callback)
+        # PyGObject 3.42 shows the predicate's closure data as an argument
+        # of its own: None (the wrapper holds what it needs).
+        return super().wait_for_async(
+            _wrap(predicate, (), 1, _predicate_result), (),
+            cancellable, callback, *user_data, **kwargs)
 
 
 WatchReceiver = override(WatchReceiver)
