@@ -32,4 +32,7 @@
 # include "gcs-stream.h"
 # include "gcs-stream-events.h"
 # include "gcs-waker.h"
+# include "gcs-dbus.h"
+# include "gcs-dbus-receiver.h"
+# include "gcs-dbus-sink.h"
 #undef GCHANSTREAM_INSIDE
