@@ -24,6 +24,19 @@
 #include "gcs-value-private.h"
 
 /**
+ * SECTION:gcs-dbus-sink
+ * @title: GcsDBusSink
+ * @short_description: a sink into a channel of another process
+ *
+ * A #GcsDBusSink sends items into the inbox a gcs_dbus_receiver_new()
+ * receiver exported, over D-Bus: gcs_stream_forward_async() into it moves
+ * a pipeline across processes, with the receiver's capacity as
+ * back-pressure. Items travel in batches: a fast producer makes few D-Bus
+ * calls. The #GcsDBusSink:in-flight property says how many items are on
+ * their way; it never exceeds #GcsDBusSink:capacity.
+ */
+
+/**
  * GcsDBusSink:
  *
  * A #GcsSink that sends into the inbox of a gcs_dbus_receiver_new()
