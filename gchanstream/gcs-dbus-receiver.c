@@ -205,6 +205,69 @@ send_cb (GObject      *source,
   inbox_unref (self);
 }
 
+/* The batch a Push carries, deserialized (untrusted: GVariant checks it
+ * as it reads); NULL unless it is an array. */
+static GVariant *
+batch_new (const char *type,
+           guchar      order,
+           GVariant   *data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  GVariant *batch;
+
+  if (!g_variant_type_string_is_valid (type) || type[0] != 'a' || (order != 'l' && order != 'B'))
+    return NULL;
+  bytes = g_variant_get_data_as_bytes (data);
+  batch = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (type), bytes, FALSE));
+  if (order != GCS_DBUS_BYTE_ORDER)
+    {
+      GVariant *swapped = g_variant_byteswap (batch);
+
+      g_variant_unref (batch);
+      batch = swapped;
+    }
+  return batch;
+}
+
+/* Item @i of an array of a fixed-size basic type, without a GVariant per
+ * item; FALSE for other arrays. */
+static gboolean
+batch_get_fixed (Work   *work,
+                 gsize   i,
+                 GValue *natural)
+{
+  const char *type = g_variant_get_type_string (work->batch);
+  gsize n, size;
+  gconstpointer elements;
+
+  switch (type[1])
+    {
+    case 'b': size = 1; break;
+    case 'y': size = 1; break;
+    case 'n': case 'q': size = 2; break;
+    case 'i': case 'u': size = 4; break;
+    case 'x': case 't': case 'd': size = 8; break;
+    default: return FALSE;
+    }
+  elements = g_variant_get_fixed_array (work->batch, &n, size);
+  if (i >= n)
+    return FALSE;
+  switch (type[1])
+    {
+    case 'b': g_value_init (natural, G_TYPE_BOOLEAN); g_value_set_boolean (natural, ((const guint8 *) elements)[i] != 0); break;
+    case 'y': g_value_init (natural, G_TYPE_UCHAR); g_value_set_uchar (natural, ((const guint8 *) elements)[i]); break;
+    case 'n': g_value_init (natural, G_TYPE_INT); g_value_set_int (natural, ((const gint16 *) elements)[i]); break;
+    case 'q': g_value_init (natural, G_TYPE_UINT); g_value_set_uint (natural, ((const guint16 *) elements)[i]); break;
+    case 'i': g_value_init (natural, G_TYPE_INT); g_value_set_int (natural, ((const gint32 *) elements)[i]); break;
+    case 'u': g_value_init (natural, G_TYPE_UINT); g_value_set_uint (natural, ((const guint32 *) elements)[i]); break;
+    case 'x': g_value_init (natural, G_TYPE_INT64); g_value_set_int64 (natural, ((const gint64 *) elements)[i]); break;
+    case 't': g_value_init (natural, G_TYPE_UINT64); g_value_set_uint64 (natural, ((const guint64 *) elements)[i]); break;
+    case 'd': g_value_init (natural, G_TYPE_DOUBLE); g_value_set_double (natural, ((const double *) elements)[i]); break;
+    default: return FALSE;
+    }
+  return TRUE;
+}
+
 /* Item @i of a batch, as the channel's item type. */
 static gboolean
 batch_get (Inbox     *self,
@@ -213,7 +276,33 @@ batch_get (Inbox     *self,
            GValue    *dest,
            GError   **error)
 {
-  g_autoptr(GVariant) child = g_variant_get_child_value (work->batch, i);
+  g_autoptr(GVariant) child = NULL;
+  GValue natural = G_VALUE_INIT;
+
+  if (self->item_type != G_TYPE_VARIANT && batch_get_fixed (work, i, &natural))
+    {
+      gboolean ok;
+
+      if (self->item_type == G_TYPE_NONE || G_VALUE_TYPE (&natural) == self->item_type)
+        {
+          *dest = natural;
+          return TRUE;
+        }
+      ok = gcs_value_coerce (self->item_type, &natural, dest, error);
+      g_value_unset (&natural);
+      return ok;
+    }
+  child = g_variant_get_child_value (work->batch, i);
+  if (self->item_type == G_TYPE_VARIANT)
+    {
+      /* Sinks send a GVariant receiver its items as they are. */
+      g_value_init (dest, G_TYPE_VARIANT);
+      if (g_variant_is_of_type (child, G_VARIANT_TYPE_VARIANT))
+        g_value_take_variant (dest, g_variant_get_variant (child));
+      else
+        g_value_set_variant (dest, child);
+      return TRUE;
+    }
 
   if (g_variant_is_of_type (child, G_VARIANT_TYPE_VARIANT))
     {
@@ -458,14 +547,13 @@ method_call_cb (GDBusConnection       *connection,
 
       if (g_str_equal (method_name, "Push"))
         {
-          work->kind = WORK_PUSH;
-          g_variant_get (parameters, "(t@v)", &work->sink_id, &work->batch);
-          {
-            GVariant *inner = g_variant_get_variant (work->batch);
+          g_autoptr(GVariant) data = NULL;
+          const char *type;
+          guchar order;
 
-            g_variant_unref (work->batch);
-            work->batch = inner;
-          }
+          work->kind = WORK_PUSH;
+          g_variant_get (parameters, "(t&sy@ay)", &work->sink_id, &type, &order, &data);
+          work->batch = batch_new (type, order, data);
         }
       else
         {
@@ -474,7 +562,7 @@ method_call_cb (GDBusConnection       *connection,
         }
       owner = g_hash_table_lookup (self->sinks, &work->sink_id);
       if (owner == NULL || !g_str_equal (owner, peer) ||
-          (work->batch != NULL && !g_variant_is_of_type (work->batch, G_VARIANT_TYPE_ARRAY)))
+          (work->kind == WORK_PUSH && work->batch == NULL))
         {
           g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
                                                  "No open sink %" G_GUINT64_FORMAT " of this peer, or not a batch",

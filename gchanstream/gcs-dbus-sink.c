@@ -128,7 +128,13 @@ convert (GcsDBusSink   *self,
         return NULL;
       value = &coerced;
     }
-  content = gcs_dbus_value_to_variant (value, error);
+  /* A GVariant receiver takes every item as a GVariant: a GVariant item
+   * goes as it is, without the v that tells it from a basic item. */
+  if (self->item_type == G_TYPE_VARIANT && G_VALUE_HOLDS_VARIANT (value) &&
+      g_value_get_variant (value) != NULL)
+    content = g_variant_ref (g_value_get_variant (value));
+  else
+    content = gcs_dbus_value_to_variant (value, error);
   if (content == NULL)
     return NULL;
   if (self->element_type != 0)
@@ -203,6 +209,18 @@ push_cb (GObject      *source,
   g_free (push);
 }
 
+/* The parameters of a Push of @batch: serialized, as bytes. */
+static GVariant *
+push_parameters (GcsDBusSink *self,
+                 GVariant    *batch)
+{
+  g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes (batch);
+  GVariant *data = g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE);
+
+  return g_variant_new ("(tsy@ay)", self->sink_id, g_variant_get_type_string (batch),
+                        (guchar) GCS_DBUS_BYTE_ORDER, data);
+}
+
 /* Sends what is buffered as one Push. */
 static void
 flush (GcsDBusSink *self)
@@ -213,8 +231,8 @@ flush (GcsDBusSink *self)
 
   if (self->buffer->len == 0 || self->state == STATE_FAILED)
     return;
-  batch = g_variant_new_array (G_VARIANT_TYPE (element_type),
-                               (GVariant **) self->buffer->pdata, self->buffer->len);
+  batch = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE (element_type),
+                                                   (GVariant **) self->buffer->pdata, self->buffer->len));
   push = g_new0 (PushData, 1);
   push->sink = g_object_ref (self);
   push->n_items = self->buffer->len;
@@ -226,10 +244,10 @@ flush (GcsDBusSink *self)
   /* No timeout: a stalled consumer may keep the answer for long; a
    * vanished one makes the call fail. */
   g_dbus_connection_call (self->connection, self->bus_name, self->object_path,
-                          GCS_DBUS_INBOX_INTERFACE, "Push",
-                          g_variant_new ("(tv)", self->sink_id, batch), G_VARIANT_TYPE_UNIT,
-                          G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, push_cb, push);
+                          GCS_DBUS_INBOX_INTERFACE, "Push", push_parameters (self, batch),
+                          G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, push_cb, push);
   g_main_context_pop_thread_default (self->context);
+  g_variant_unref (batch);
 }
 
 static gboolean
@@ -403,13 +421,14 @@ gcs_dbus_sink_dispose (GObject *object)
       if (self->buffer->len > 0)
         {
           char element_type[2] = { self->element_type != 0 ? self->element_type : 'v', 0 };
-          GVariant *batch = g_variant_new_array (G_VARIANT_TYPE (element_type),
-                                                 (GVariant **) self->buffer->pdata, self->buffer->len);
+          g_autoptr(GVariant) batch =
+            g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE (element_type),
+                                                     (GVariant **) self->buffer->pdata,
+                                                     self->buffer->len));
 
           g_dbus_connection_call (self->connection, self->bus_name, self->object_path,
-                                  GCS_DBUS_INBOX_INTERFACE, "Push",
-                                  g_variant_new ("(tv)", self->sink_id, batch), NULL,
-                                  G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
+                                  GCS_DBUS_INBOX_INTERFACE, "Push", push_parameters (self, batch),
+                                  NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
           g_ptr_array_set_size (self->buffer, 0);
         }
       g_dbus_connection_call (self->connection, self->bus_name, self->object_path,
