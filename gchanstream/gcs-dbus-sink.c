@@ -609,15 +609,20 @@ check_cancelled_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* On the cancelling thread. */
+/* On the cancelling thread, maybe inside g_cancellable_connect(): never
+ * complete anything here, only schedule the check on the sink's context. */
 static void
 send_cancelled_cb (GCancellable *cancellable,
                    gpointer      data)
 {
   GcsDBusSink *self = data;
+  GSource *source = g_idle_source_new ();
 
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, check_cancelled_idle_cb,
-                              g_object_ref (self), g_object_unref);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, check_cancelled_idle_cb, g_object_ref (self), g_object_unref);
+  g_source_set_static_name (source, "[gchanstream] D-Bus sink: send cancelled");
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 }
 
 static void
@@ -658,6 +663,8 @@ gcs_dbus_sink_send_async (GcsSink             *sink,
       return;
     }
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
   w = g_new0 (WaitingSend, 1);
   w->task = g_steal_pointer (&task);
   g_value_init (&w->value, G_VALUE_TYPE (value));

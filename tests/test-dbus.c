@@ -826,6 +826,47 @@ test_channel_receiver_closed (void)
   }
 }
 
+static void
+test_channel_cancelled_send (void)
+{
+  g_autoptr(GDBusConnection) consumer = bus_connection ();
+  g_autoptr(GDBusConnection) producer = bus_connection ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GcsReceiver) rx = gcs_dbus_receiver_new (consumer, INBOX, G_TYPE_INT, 1, &error);
+  g_autoptr(GcsSink) sink = gcs_dbus_sink_new (producer, g_dbus_connection_get_unique_name (consumer), INBOX);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GcsStream) received = NULL;
+  GValue v = G_VALUE_INIT;
+  Result r = { 0 }, got = { 0 };
+
+  g_assert_no_error (error);
+  g_value_init (&v, G_TYPE_INT);
+  g_value_set_int (&v, 1);
+  g_assert_no_error (send_value (sink, &v));   /* queued in the channel */
+  g_value_set_int (&v, 2);
+  g_assert_no_error (send_value (sink, &v));   /* in flight: the channel is full */
+  g_value_set_int (&v, 3);
+  gcs_sink_send_async (sink, &v, cancellable, send_done_cb, &r);
+  drain ();
+  g_assert_false (r.done);                      /* waits: the window is full */
+  g_assert_cmpuint (gcs_dbus_sink_get_in_flight (GCS_DBUS_SINK (sink)), ==, 1);
+  g_cancellable_cancel (cancellable);
+  iterate_until (&r.done);
+  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_value_unset (&v);
+
+  received = gcs_receiver_stream_new (rx);
+  start_collect (received, &got);
+  g_assert_no_error (close_sink (sink));
+  iterate_until (&got.done);
+  g_assert_no_error (got.error);
+  g_assert_cmpuint (got.items->len, ==, 2);
+  g_assert_cmpstr (item_text (&got, 0), ==, "gint:1");
+  g_assert_cmpstr (item_text (&got, 1), ==, "gint:2");
+  result_clear (&got);
+  result_clear (&r);
+}
+
 /* Peer to peer: a GDBusServer of this process */
 
 typedef struct
@@ -1239,6 +1280,7 @@ main (int   argc,
   g_test_add_func ("/dbus/channel/in-process", test_channel_in_process);
   g_test_add_func ("/dbus/channel/types", test_channel_types);
   g_test_add_func ("/dbus/channel/receiver-closed", test_channel_receiver_closed);
+  g_test_add_func ("/dbus/channel/cancelled-send", test_channel_cancelled_send);
   g_test_add_func ("/dbus/channel/p2p-in-process", test_channel_p2p_in_process);
   g_test_add_data_func ("/dbus/channel/process/bus/100k", GINT_TO_POINTER (FALSE), test_process_100k);
   g_test_add_data_func ("/dbus/channel/process/p2p/100k", GINT_TO_POINTER (TRUE), test_process_100k);
