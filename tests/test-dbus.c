@@ -90,6 +90,7 @@ typedef struct
   guint64   count;
   gint64    expected; /* for_each on int64 items: the next one */
   gboolean  in_order;
+  char     *text;     /* item_text() */
 } Result;
 
 static void
@@ -97,6 +98,7 @@ result_clear (Result *r)
 {
   g_clear_error (&r->error);
   g_clear_pointer (&r->items, g_ptr_array_unref);
+  g_clear_pointer (&r->text, g_free);
 }
 
 static void
@@ -198,19 +200,23 @@ int64_range (gint64 n)
   return gcs_stream_from_values ((GValue *) values->data, values->len);
 }
 
+/* Item @i as text, valid until the next call or result_clear(). */
 static const char *
 item_text (Result *r,
            guint   i)
 {
-  static char *text = NULL;
   const GValue *v = g_ptr_array_index (r->items, i);
 
-  g_free (text);
+  g_free (r->text);
   if (G_VALUE_HOLDS_VARIANT (v))
-    text = g_variant_print (g_value_get_variant (v), TRUE);
+    r->text = g_variant_print (g_value_get_variant (v), TRUE);
   else
-    text = g_strdup_printf ("%s:%s", G_VALUE_TYPE_NAME (v), g_strdup_value_contents (v));
-  return text;
+    {
+      g_autofree char *contents = g_strdup_value_contents (v);
+
+      r->text = g_strdup_printf ("%s:%s", G_VALUE_TYPE_NAME (v), contents);
+    }
+  return r->text;
 }
 
 /* /dbus/signal */
