@@ -8,6 +8,7 @@
 
 import GLib from 'gi://GLib';
 import Gio from 'gi://Gio';
+import GObject from 'gi://GObject';
 import Gcs from 'gi://Gcs?version=1.0';
 
 import {test, run, assert, assertEq, assertChannelError, rejection, until, withTimeout} from './harness.js';
@@ -146,6 +147,34 @@ test('from_dbus_property: a missing property fails with the D-Bus error', async 
     const e = await rejection(missing.next_async(null), 'missing');
     assert(e.matches(Gio.DBusError, Gio.DBusError.INVALID_ARGS), `INVALID_ARGS, got ${e}`);
     producer.unregister_object(registration);
+});
+
+test('the D-Bus channel: a receiver, a sink, forward, TYPE for bad items', async () => {
+    const consumer = busConnection(), producer = busConnection();
+    const inbox = '/org/gchanstream/Test/Inbox';
+    const rx = Gcs.dbus_receiver_new(consumer, inbox, GObject.TYPE_INT64, 8);
+    const sink = Gcs.DBusSink.new(producer, consumer.get_unique_name(), inbox);
+    await until(() => sink.get_capacity() > 0, 'the inbox to answer');
+    let error = null;
+    try {
+        sink.try_send('not a number');
+    } catch (e) {
+        error = e;
+    }
+    assertChannelError(error, Gcs.ChannelError.TYPE);
+    let forwarded = null;
+    Gcs.Stream.from_values([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]).forward_async(sink, null, (stream, result) => {
+        forwarded = stream.forward_finish(result);
+    });
+    const items = [];
+    let done = false;
+    Gcs.ReceiverStream.new(rx).for_each_async(v => items.push(v), null, () => {
+        done = true;
+    });
+    await until(() => done && forwarded !== null, 'the end');
+    assertEq(forwarded, true);
+    assertEq(items, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assertEq(Gcs.dbus_receiver_propagate_error(rx), true);
 });
 
 run();
