@@ -12,7 +12,9 @@
  * A batch is an array GVariant: of a basic type when the item type is one
  * (ax for gint64 items, as for strings, ...), else av whose elements hold
  * a basic value (a number, a string, a boolean item) or a v (a GVariant
- * item). It travels serialized, in GVariant's own format, as a byte array
+ * item). For a G_TYPE_VARIANT receiver, whose items are all GVariants,
+ * the elements are the items themselves: an array of their type when
+ * they share one (a(uus) for tuples of one kind), else av. It travels serialized, in GVariant's own format, as a byte array
  * (batch_type its type, byte_order 'l' or 'B' as in D-Bus): GDBus copies
  * a byte array in one go, where it would marshal an av element by element
  * (measured: most of the cost per item). The inbox reads it as untrusted

@@ -137,9 +137,48 @@ convert (GcsDBusSink   *self,
     content = gcs_dbus_value_to_variant (value, error);
   if (content == NULL)
     return NULL;
-  if (self->element_type != 0)
+  /* A GVariant receiver's items are buffered as they are: take_batch()
+   * wraps them only if they differ in type. */
+  if (self->element_type != 0 || self->item_type == G_TYPE_VARIANT)
     return g_steal_pointer (&content);
   return g_variant_ref_sink (g_variant_new_variant (content));
+}
+
+/* The buffered items as one array (a new reference); empties the buffer.
+ * The items of a GVariant receiver that share a type (the tuples of one
+ * record type, say) go as an array of that type, cheaper to build and to
+ * read than an av; others are wrapped in v. */
+static GVariant *
+take_batch (GcsDBusSink *self)
+{
+  GVariant **items = (GVariant **) self->buffer->pdata;
+  guint n = self->buffer->len;
+  char element_type[2] = { self->element_type != 0 ? self->element_type : 'v', 0 };
+  GVariant *batch;
+
+  if (self->element_type == 0 && self->item_type == G_TYPE_VARIANT)
+    {
+      const GVariantType *type = g_variant_get_type (items[0]);
+      gboolean same = !g_variant_type_equal (type, G_VARIANT_TYPE_VARIANT);
+
+      for (guint i = 1; same && i < n; i++)
+        same = g_variant_type_equal (type, g_variant_get_type (items[i]));
+      if (same)
+        batch = g_variant_new_array (type, items, n);
+      else
+        {
+          g_autofree GVariant **wrapped = g_new (GVariant *, n);
+
+          for (guint i = 0; i < n; i++)
+            wrapped[i] = g_variant_new_variant (items[i]);
+          batch = g_variant_new_array (G_VARIANT_TYPE_VARIANT, wrapped, n);
+        }
+    }
+  else
+    batch = g_variant_new_array (G_VARIANT_TYPE (element_type), items, n);
+  g_ptr_array_set_size (self->buffer, 0);
+  self->buffer_bytes = 0;
+  return g_variant_ref_sink (batch);
 }
 
 static void
@@ -227,17 +266,13 @@ flush (GcsDBusSink *self)
 {
   PushData *push;
   GVariant *batch;
-  char element_type[2] = { self->element_type != 0 ? self->element_type : 'v', 0 };
 
   if (self->buffer->len == 0 || self->state == STATE_FAILED)
     return;
-  batch = g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE (element_type),
-                                                   (GVariant **) self->buffer->pdata, self->buffer->len));
   push = g_new0 (PushData, 1);
   push->sink = g_object_ref (self);
   push->n_items = self->buffer->len;
-  g_ptr_array_set_size (self->buffer, 0);
-  self->buffer_bytes = 0;
+  batch = take_batch (self);
   self->pushes++;
 
   g_main_context_push_thread_default (self->context);
@@ -420,16 +455,11 @@ gcs_dbus_sink_dispose (GObject *object)
     {
       if (self->buffer->len > 0)
         {
-          char element_type[2] = { self->element_type != 0 ? self->element_type : 'v', 0 };
-          g_autoptr(GVariant) batch =
-            g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE (element_type),
-                                                     (GVariant **) self->buffer->pdata,
-                                                     self->buffer->len));
+          g_autoptr(GVariant) batch = take_batch (self);
 
           g_dbus_connection_call (self->connection, self->bus_name, self->object_path,
                                   GCS_DBUS_INBOX_INTERFACE, "Push", push_parameters (self, batch),
                                   NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL, NULL);
-          g_ptr_array_set_size (self->buffer, 0);
         }
       g_dbus_connection_call (self->connection, self->bus_name, self->object_path,
                               GCS_DBUS_INBOX_INTERFACE, "Close", g_variant_new ("(t)", self->sink_id),
