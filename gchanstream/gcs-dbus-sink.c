@@ -84,6 +84,9 @@ struct _GcsDBusSink
 
   GPtrArray       *buffer;           /* GVariant * elements not pushed yet */
   gsize            buffer_bytes;
+  GByteArray      *raw;              /* or, for fixed-size basic items, their bytes */
+  guint            fixed_size;       /* the size of one there; 0: not fixed */
+  guint            n_raw;
   guint            in_flight;        /* buffered + pushed without answer */
   guint            pushes;           /* Push calls without answer */
   GQueue           waiting;          /* WaitingSend * */
@@ -111,6 +114,13 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (GcsDBusSink, gcs_dbus_sink, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (GCS_TYPE_SINK, gcs_dbus_sink_sink_init))
 
 static void pump (GcsDBusSink *self);
+
+/* How many items wait in the buffer. */
+static inline guint
+buffered (GcsDBusSink *self)
+{
+  return self->fixed_size != 0 ? self->n_raw : self->buffer->len;
+}
 
 /* The element of a batch for @value, or NULL with TYPE. */
 static GVariant *
@@ -154,8 +164,18 @@ take_batch (GcsDBusSink *self)
   GVariant **items = (GVariant **) self->buffer->pdata;
   guint n = self->buffer->len;
   char element_type[2] = { self->element_type != 0 ? self->element_type : 'v', 0 };
+  char array_type[3] = { 'a', element_type[0], 0 };
   GVariant *batch;
 
+  if (self->fixed_size != 0)
+    {
+      g_autoptr(GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&self->raw));
+
+      self->raw = g_byte_array_new ();
+      self->n_raw = 0;
+      self->buffer_bytes = 0;
+      return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE (array_type), bytes, TRUE));
+    }
   if (self->element_type == 0 && self->item_type == G_TYPE_VARIANT)
     {
       const GVariantType *type = g_variant_get_type (items[0]);
@@ -203,8 +223,10 @@ fail (GcsDBusSink *self,
   g_dbus_error_strip_remote_error (error);
   self->state = STATE_FAILED;
   self->error = error;
-  self->in_flight -= self->buffer->len;
+  self->in_flight -= buffered (self);
   g_ptr_array_set_size (self->buffer, 0);
+  g_byte_array_set_size (self->raw, 0);
+  self->n_raw = 0;
   self->buffer_bytes = 0;
   while ((w = g_queue_pop_head (&self->waiting)) != NULL)
     {
@@ -267,11 +289,11 @@ flush (GcsDBusSink *self)
   PushData *push;
   GVariant *batch;
 
-  if (self->buffer->len == 0 || self->state == STATE_FAILED)
+  if (buffered (self) == 0 || self->state == STATE_FAILED)
     return;
   push = g_new0 (PushData, 1);
   push->sink = g_object_ref (self);
-  push->n_items = self->buffer->len;
+  push->n_items = buffered (self);
   batch = take_batch (self);
   self->pushes++;
 
@@ -295,16 +317,14 @@ flush_idle_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Takes @element into the buffer: it is in flight from now on. */
+/* One more item is buffered: it is in flight from now on. Flushes or
+ * schedules a flush. */
 static void
-append (GcsDBusSink *self,
-        GVariant    *element)
+appended (GcsDBusSink *self)
 {
-  g_ptr_array_add (self->buffer, element);
-  self->buffer_bytes += g_variant_get_size (element);
   self->in_flight++;
 
-  if (self->buffer->len >= self->batch_items || self->buffer_bytes >= MAX_BATCH_BYTES ||
+  if (buffered (self) >= self->batch_items || self->buffer_bytes >= MAX_BATCH_BYTES ||
       self->in_flight >= self->capacity || self->state == STATE_CLOSING)
     flush (self);
   else if (self->flush_source == NULL)
@@ -317,6 +337,68 @@ append (GcsDBusSink *self,
       g_source_set_static_name (self->flush_source, "[gchanstream] D-Bus sink flush");
       g_source_attach (self->flush_source, self->context);
     }
+}
+
+/* Fixed-size basic items: their bytes, as GVariant serializes an array of
+ * them, without a GVariant each. */
+static void
+append_raw (GcsDBusSink  *self,
+            const GValue *value)
+{
+  union { guint8 b; gint16 n; gint32 i; guint32 u; gint64 x; guint64 t; double d; } v;
+
+  switch (G_TYPE_FUNDAMENTAL (G_VALUE_TYPE (value)))
+    {
+    case G_TYPE_BOOLEAN: v.b = g_value_get_boolean (value) ? 1 : 0; break;
+    case G_TYPE_CHAR:    v.n = g_value_get_schar (value); break;
+    case G_TYPE_UCHAR:   v.b = g_value_get_uchar (value); break;
+    case G_TYPE_INT:     v.i = g_value_get_int (value); break;
+    case G_TYPE_ENUM:    v.i = g_value_get_enum (value); break;
+    case G_TYPE_UINT:    v.u = g_value_get_uint (value); break;
+    case G_TYPE_FLAGS:   v.u = g_value_get_flags (value); break;
+    case G_TYPE_LONG:    v.x = g_value_get_long (value); break;
+    case G_TYPE_INT64:   v.x = g_value_get_int64 (value); break;
+    case G_TYPE_ULONG:   v.t = g_value_get_ulong (value); break;
+    case G_TYPE_UINT64:  v.t = g_value_get_uint64 (value); break;
+    case G_TYPE_FLOAT:   v.d = g_value_get_float (value); break;
+    case G_TYPE_DOUBLE:  v.d = g_value_get_double (value); break;
+    default:             g_assert_not_reached ();
+    }
+  g_byte_array_append (self->raw, (const guint8 *) &v, self->fixed_size);
+  self->n_raw++;
+  self->buffer_bytes += self->fixed_size;
+  appended (self);
+}
+
+/* Takes @value, converted exactly for the receiver, into the buffer; TYPE
+ * when it does not convert. */
+static gboolean
+accept (GcsDBusSink   *self,
+        const GValue  *value,
+        GError       **error)
+{
+  GVariant *element;
+
+  if (self->fixed_size != 0)
+    {
+      g_auto(GValue) coerced = G_VALUE_INIT;
+
+      if (G_VALUE_TYPE (value) != self->item_type)
+        {
+          if (!gcs_value_coerce (self->item_type, value, &coerced, error))
+            return FALSE;
+          value = &coerced;
+        }
+      append_raw (self, value);
+      return TRUE;
+    }
+  element = convert (self, value, error);
+  if (element == NULL)
+    return FALSE;
+  g_ptr_array_add (self->buffer, element);
+  self->buffer_bytes += g_variant_get_size (element);
+  appended (self);
+  return TRUE;
 }
 
 static void
@@ -372,16 +454,13 @@ pump (GcsDBusSink *self)
   while (self->in_flight < self->capacity && (w = g_queue_pop_head (&self->waiting)) != NULL)
     {
       GError *error = NULL;
-      GVariant *element;
 
       if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (w->task), &error))
         {
           waiting_send_complete (self, w, error);
           continue;
         }
-      element = convert (self, &w->value, &error);
-      if (element != NULL)
-        append (self, element);
+      accept (self, &w->value, &error);
       waiting_send_complete (self, w, error);
     }
   if (self->state == STATE_CLOSING && g_queue_is_empty (&self->waiting))
@@ -424,6 +503,14 @@ open_cb (GObject      *source,
    * items go as they are, and the receiver converts them. */
   self->item_type = g_type_from_name (type_name);
   self->element_type = gcs_dbus_basic_type_for (self->item_type);
+  switch (self->element_type)
+    {
+    case 'b': case 'y': self->fixed_size = 1; break;
+    case 'n': self->fixed_size = 2; break;
+    case 'i': case 'u': self->fixed_size = 4; break;
+    case 'x': case 't': case 'd': self->fixed_size = 8; break;
+    default: self->fixed_size = 0; break;
+    }
   self->batch_items = CLAMP (self->capacity / 4, 1, MAX_BATCH_ITEMS);
   self->state = self->close_requested ? STATE_CLOSING : STATE_OPEN;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAPACITY]);
@@ -453,7 +540,7 @@ gcs_dbus_sink_dispose (GObject *object)
    * answer awaited (as a channel's sender closes when finalized). */
   if (self->state == STATE_OPEN || (self->state == STATE_CLOSING && !self->close_sent))
     {
-      if (self->buffer->len > 0)
+      if (buffered (self) > 0)
         {
           g_autoptr(GVariant) batch = take_batch (self);
 
@@ -481,6 +568,7 @@ gcs_dbus_sink_finalize (GObject *object)
   GcsDBusSink *self = GCS_DBUS_SINK (object);
 
   g_ptr_array_unref (self->buffer);
+  g_byte_array_unref (self->raw);
   g_clear_error (&self->error);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -608,6 +696,7 @@ static void
 gcs_dbus_sink_init (GcsDBusSink *self)
 {
   self->buffer = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  self->raw = g_byte_array_new ();
   g_queue_init (&self->waiting);
   g_queue_init (&self->closing);
 }
@@ -681,14 +770,11 @@ gcs_dbus_sink_send_async (GcsSink             *sink,
     }
   if (self->state == STATE_OPEN && g_queue_is_empty (&self->waiting) && self->in_flight < self->capacity)
     {
-      GVariant *element = convert (self, value, &error);
-
-      if (element == NULL)
+      if (!accept (self, value, &error))
         {
           g_task_return_error (task, error);
           return;
         }
-      append (self, element);
       g_task_return_boolean (task, TRUE);
       return;
     }
@@ -831,8 +917,6 @@ gcs_dbus_sink_try_send (GcsDBusSink   *self,
                         const GValue  *value,
                         GError       **error)
 {
-  GVariant *element;
-
   g_return_val_if_fail (GCS_IS_DBUS_SINK (self), FALSE);
   g_return_val_if_fail (GCS_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -862,11 +946,7 @@ gcs_dbus_sink_try_send (GcsDBusSink   *self,
                    "The D-Bus sink has %u items in flight, its capacity", self->in_flight);
       return FALSE;
     }
-  element = convert (self, value, error);
-  if (element == NULL)
-    return FALSE;
-  append (self, element);
-  return TRUE;
+  return accept (self, value, error);
 }
 
 /**
