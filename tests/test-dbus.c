@@ -959,6 +959,130 @@ test_channel_two_sinks (void)
   g_assert_cmpint (t.next_b, ==, 2000);
 }
 
+/* The inbox's protocol by hand, as a peer of the other byte order or a
+ * broken one would speak it. The inbox answers on this thread: calls are
+ * made asynchronously and the loop runs until the answer. */
+typedef struct
+{
+  gboolean  done;
+  GVariant *reply;
+  GError   *error;
+} Call;
+
+static void
+call_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Call *c = data;
+
+  c->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &c->error);
+  c->done = TRUE;
+}
+
+static GVariant *
+inbox_call (GDBusConnection  *connection,
+            const char       *name,
+            const char       *method,
+            GVariant         *parameters,
+            GError          **error)
+{
+  Call c = { 0 };
+
+  g_dbus_connection_call (connection, name, INBOX, "org.gchanstream.Inbox1", method, parameters,
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL, call_done_cb, &c);
+  iterate_until (&c.done);
+  if (c.error != NULL)
+    g_propagate_error (error, c.error);
+  return c.reply;
+}
+
+static GVariant *
+push_parameters (guint64     sink_id,
+                 const char *type,
+                 guchar      order,
+                 GVariant   *batch)
+{
+  g_autoptr(GBytes) bytes = g_variant_get_data_as_bytes (batch);
+
+  return g_variant_new ("(tsy@ay)", sink_id, type, order,
+                        g_variant_new_from_bytes (G_VARIANT_TYPE_BYTESTRING, bytes, TRUE));
+}
+
+static void
+test_channel_protocol (void)
+{
+  g_autoptr(GDBusConnection) consumer = bus_connection ();
+  g_autoptr(GDBusConnection) producer = bus_connection ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GcsReceiver) rx = gcs_dbus_receiver_new (consumer, INBOX, G_TYPE_INT64, 16, &error);
+  const char *name = g_dbus_connection_get_unique_name (consumer);
+  gint64 numbers[3] = { 1, -2, G_GINT64_CONSTANT (1) << 40 };
+  g_autoptr(GVariant) batch = NULL;
+  g_autoptr(GVariant) swapped = NULL;
+  g_autoptr(GVariant) opened = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GcsStream) received = NULL;
+  const char *item_type;
+  guint capacity;
+  guint64 sink_id;
+  Result got = { 0 };
+  guchar order = G_BYTE_ORDER == G_LITTLE_ENDIAN ? 'l' : 'B';
+  guchar other_order = order == 'l' ? 'B' : 'l';
+
+  g_assert_no_error (error);
+  received = gcs_receiver_stream_new (rx);
+  start_collect (received, &got);
+
+  opened = inbox_call (producer, name, "Open", NULL, &error);
+  g_assert_no_error (error);
+  g_variant_get (opened, "(&sut)", &item_type, &capacity, &sink_id);
+  g_assert_cmpstr (item_type, ==, "gint64");
+  g_assert_cmpuint (capacity, ==, 16);
+
+  /* A batch from a peer of the other byte order */
+  batch = g_variant_ref_sink (g_variant_new_fixed_array (G_VARIANT_TYPE_INT64, numbers, 3, sizeof (gint64)));
+  swapped = g_variant_byteswap (batch);
+  reply = inbox_call (producer, name, "Push", push_parameters (sink_id, "ax", other_order, swapped), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+
+  /* Not an array, a bad byte order, a sink that is not there: refused. */
+  reply = inbox_call (producer, name, "Push", push_parameters (sink_id, "x", order, batch), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+  reply = inbox_call (producer, name, "Push", push_parameters (sink_id, "ax", 'z', batch), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+  reply = inbox_call (producer, name, "Push", push_parameters (sink_id + 1, "ax", order, batch), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+  /* Strings into a gint64 channel: TYPE, the channel's own error. */
+  {
+    const char *words[] = { "one", "two", NULL };
+    g_autoptr(GVariant) strings = g_variant_ref_sink (g_variant_new_strv (words, -1));
+
+    reply = inbox_call (producer, name, "Push", push_parameters (sink_id, "as", order, strings), &error);
+    g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_TYPE);
+    g_clear_error (&error);
+  }
+
+  reply = inbox_call (producer, name, "Close", g_variant_new ("(t)", sink_id), &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&reply, g_variant_unref);
+  iterate_until (&got.done);
+  g_assert_no_error (got.error);
+  g_assert_cmpuint (got.items->len, ==, 3);
+  g_assert_cmpstr (item_text (&got, 0), ==, "gint64:1");
+  g_assert_cmpstr (item_text (&got, 1), ==, "gint64:-2");
+  g_assert_cmpstr (item_text (&got, 2), ==, "gint64:1099511627776");
+  result_clear (&got);
+
+  /* Ended: a new Open is refused with CLOSED. */
+  reply = inbox_call (producer, name, "Open", NULL, &error);
+  g_assert_error (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED);
+}
+
 /* Peer to peer: a GDBusServer of this process */
 
 typedef struct
@@ -1374,6 +1498,7 @@ main (int   argc,
   g_test_add_func ("/dbus/channel/receiver-closed", test_channel_receiver_closed);
   g_test_add_func ("/dbus/channel/cancelled-send", test_channel_cancelled_send);
   g_test_add_func ("/dbus/channel/two-sinks", test_channel_two_sinks);
+  g_test_add_func ("/dbus/channel/protocol", test_channel_protocol);
   g_test_add_func ("/dbus/channel/p2p-in-process", test_channel_p2p_in_process);
   g_test_add_data_func ("/dbus/channel/process/bus/100k", GINT_TO_POINTER (FALSE), test_process_100k);
   g_test_add_data_func ("/dbus/channel/process/p2p/100k", GINT_TO_POINTER (TRUE), test_process_100k);
