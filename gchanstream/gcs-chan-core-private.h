@@ -102,7 +102,6 @@ void      gcs_chan_core_forget_waker     (GcsChanCore  *self,
                                           GcsCoreRx    *rx,
                                           GcsWaker     *waker,
                                           gboolean      items_left);
-void      gcs_chan_core_wait_locked      (GcsChanCore  *self);
 void      gcs_chan_core_wake_rx_locked   (GcsChanCore  *self,
                                           GcsCoreRx    *rx,
                                           GcsWakeList  *wakers);
@@ -130,6 +129,17 @@ gcs_chan_core_wake_head_locked (GcsChanCore *self,
       !g_atomic_int_get (&((GcsWaker *) rx->waiters.wakers->pdata[0])->dead))
     return;
   gcs_chan_core_wake_head_slow (self, rx, wakers);
+}
+
+/* Whether a consumer of @rx is parked, or a thread blocks in a
+ * *_blocking call: a send without the lock then takes it to wake them.
+ * Read after the send's item is visible (a full barrier between). */
+static inline gboolean
+gcs_chan_core_has_sleepers (GcsChanCore *self,
+                            GcsCoreRx   *rx)
+{
+  return __atomic_load_n (&rx->waiters.n_parked, __ATOMIC_SEQ_CST) > 0 ||
+         __atomic_load_n (&self->n_blocked, __ATOMIC_SEQ_CST) > 0;
 }
 
 /* Whether another consumer waits for its turn on @rx: read without the

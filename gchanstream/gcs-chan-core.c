@@ -100,7 +100,7 @@ gcs_chan_core_get_receiver_count (GcsChanCore *self)
 static void
 wait_queue_set_length (GcsWaitQueue *q)
 {
-  __atomic_store_n (&q->n_parked, (gint) q->wakers->len, __ATOMIC_RELEASE);
+  __atomic_store_n (&q->n_parked, (gint) q->wakers->len, __ATOMIC_SEQ_CST);
 }
 
 /* Waiters whose driver is gone (a consumer that never took its waker
@@ -264,15 +264,6 @@ gcs_chan_core_forget_waker (GcsChanCore *self,
     gcs_chan_core_wake_head_locked (self, rx, &wakers);
   gcs_mutex_unlock (&self->lock);
   gcs_wake_list_wake (&wakers);
-}
-
-/* A thread blocks until something changes (*_blocking calls). */
-void
-gcs_chan_core_wait_locked (GcsChanCore *self)
-{
-  self->n_blocked++;
-  gcs_cond_wait (&self->cond, &self->lock);
-  self->n_blocked--;
 }
 
 void

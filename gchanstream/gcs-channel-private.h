@@ -51,7 +51,6 @@ void      gcs_chan_init_batch           (GcsChan       *self,
 guint     gcs_chan_take                 (GcsChan       *self,
                                          GcsQueue      *batch,
                                          gboolean       all,
-                                         gboolean       spin,
                                          GcsWaker      *waker,
                                          gboolean      *ended);
 guint     gcs_chan_take_blocking        (GcsChan       *self,

@@ -16,6 +16,7 @@
 #include "gcs-error.h"
 #include "gcs-queue-private.h"
 #include "gcs-receiver-private.h"
+#include "gcs-ring-private.h"
 #include "gcs-sender-private.h"
 #include "gcs-value-private.h"
 
@@ -64,32 +65,32 @@ typedef struct
   gulong       cancel_handler;
 } SendWaiter;
 
+/* A bounded channel that blocks (the default policy) keeps its items in a
+ * lock-free ring: a send that finds room takes no lock (gcs-ring-private.h).
+ * The lock guards what waits: the parked consumer, blocked senders (who
+ * are let in, in order, before any send takes the fast path again), and
+ * the unbounded and dropping channels' queue. */
 struct _GcsChan
 {
   GcsChanCore     core;          /* its cond: blocked senders and receiver */
   guint           capacity;      /* 0: unbounded */
   GcsOverflow     overflow;
+  gboolean        use_ring;
 
   GcsCoreRx       rx;            /* the one receiver; closed once not open */
-  GcsQueue        queue;
+  GcsQueue        queue;         /* unbounded and dropping channels */
   GQueue          waiters;       /* SendWaiter, oldest first */
+  gint            n_send_waiters; /* atomic: waiters.length, for the fast path */
   guint64         dropped;
   GMainContext   *rx_context;    /* the consuming context, once known */
-
-  gint            filled;        /* atomic hint: a push since the last take */
+  gint            consuming;     /* atomic: a consumer pops the ring */
 
   /* Items taken by the consumer and not yet delivered, for the length
-   * property only; kept off the cache line the senders write. */
-  char            padding[64];
+   * property only. */
   gint            in_hand;       /* atomic, written by the consumer */
-};
 
-/* How long a consumer in the middle of a flow waits for the next item
- * before it parks: parking costs a wakeup write and a poll() round trip,
- * some microseconds, and a busy producer refills the queue sooner. */
-#ifndef GCS_CHAN_SPIN_USEC
-#define GCS_CHAN_SPIN_USEC 5
-#endif
+  GcsRing         ring;          /* bounded, blocking channels */
+};
 
 #define GCS_QUEUE_BLOCK_SIZE 128
 
@@ -100,6 +101,8 @@ gcs_chan_free (gpointer data)
 
   g_assert (self->waiters.length == 0);
   gcs_queue_clear (&self->queue);
+  if (self->use_ring)
+    gcs_ring_clear (&self->ring);
   gcs_core_rx_clear (&self->rx);
   g_clear_pointer (&self->rx_context, g_main_context_unref);
   g_free (self);
@@ -119,6 +122,9 @@ gcs_chan_new (GType       item_type,
   gcs_chan_core_init (&self->core, item_type, gcs_chan_free);
   self->capacity = capacity;
   self->overflow = overflow;
+  self->use_ring = capacity > 0 && overflow == GCS_OVERFLOW_BLOCK;
+  if (self->use_ring)
+    gcs_ring_init (&self->ring, capacity);
   gcs_queue_init (&self->queue, block_size, max_free);
   g_queue_init (&self->waiters);
   gcs_chan_core_add_receiver (&self->core, &self->rx);
@@ -162,7 +168,7 @@ gcs_chan_get_length (GcsChan *self)
   guint length;
 
   gcs_mutex_lock (&self->core.lock);
-  length = self->queue.length;
+  length = self->use_ring ? gcs_ring_length (&self->ring) : self->queue.length;
   gcs_mutex_unlock (&self->core.lock);
   return length + (guint) __atomic_load_n (&self->in_hand, __ATOMIC_RELAXED);
 }
@@ -191,10 +197,47 @@ gcs_chan_has_room_locked (GcsChan *self)
   return self->capacity == 0 || self->queue.length < self->capacity;
 }
 
+/* Nothing queued, nor claimed by a send in flight. */
+static inline gboolean
+gcs_chan_is_empty (GcsChan *self)
+{
+  return self->use_ring ? gcs_ring_is_drained (&self->ring) : self->queue.length == 0;
+}
+
 static inline gboolean
 gcs_chan_ended_locked (GcsChan *self)
 {
-  return self->queue.length == 0 && (self->core.n_senders == 0 || !self->rx.open);
+  return (self->core.n_senders == 0 || !self->rx.open) && gcs_chan_is_empty (self);
+}
+
+/* After an item went in without the lock: wake the consumer if it parked,
+ * or a thread blocked in recv_blocking. The ring's publication is a full
+ * barrier, and the consumer parks before it looks at the ring again, so
+ * one of the two always sees the other. */
+static void
+gcs_chan_wake_consumer (GcsChan *self)
+{
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+
+  gcs_mutex_lock (&self->core.lock);
+  gcs_chan_core_wake_head_locked (&self->core, &self->rx, &wakers);
+  gcs_mutex_unlock (&self->core.lock);
+  gcs_wake_list_wake (&wakers);
+}
+
+/* The lock-free send: a bounded channel, nobody waiting for room before
+ * this sender (FIFO admission), the receiver open. FALSE: take the lock. */
+static inline gboolean
+gcs_chan_push_fast (GcsChan *self,
+                    GValue  *value)
+{
+  if (!self->use_ring ||
+      __atomic_load_n (&self->n_send_waiters, __ATOMIC_SEQ_CST) > 0 ||
+      gcs_ring_push (&self->ring, value) != GCS_RING_PUSHED)
+    return FALSE;
+  if (G_UNLIKELY (gcs_chan_core_has_sleepers (&self->core, &self->rx)))
+    gcs_chan_wake_consumer (self);
+  return TRUE;
 }
 
 gboolean
@@ -240,6 +283,15 @@ gcs_chan_push_locked (GcsChan     *self,
   if (G_UNLIKELY (!self->rx.open))
     return PUSH_CLOSED;
 
+  if (self->use_ring)
+    {
+      /* Under the lock, behind the senders that wait already. */
+      if (self->waiters.head != NULL || gcs_ring_push (&self->ring, value) != GCS_RING_PUSHED)
+        return PUSH_FULL;
+      gcs_chan_core_wake_head_locked (&self->core, &self->rx, wakers);
+      return PUSH_QUEUED;
+    }
+
   if (G_UNLIKELY (!gcs_chan_has_room_locked (self)))
     {
       switch (self->overflow)
@@ -260,12 +312,39 @@ gcs_chan_push_locked (GcsChan     *self,
     }
 
   gcs_queue_push (&self->queue, value);
-  /* Written once per take, not per push: the consumer may be spinning
-   * on this line, and every store would pull it away from it. */
-  if (!__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
-    __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
   gcs_chan_core_wake_head_locked (&self->core, &self->rx, wakers);
   return PUSH_QUEUED;
+}
+
+static void
+gcs_chan_unqueue_waiter_locked (GcsChan *self,
+                                GList   *link)
+{
+  g_queue_unlink (&self->waiters, link);
+  __atomic_store_n (&self->n_send_waiters, (gint) self->waiters.length, __ATOMIC_SEQ_CST);
+}
+
+/* Queues a sender that found no room. Sends no longer take the fast path,
+ * so that waiting senders go in first, in order; the consumer lets them in
+ * as it frees room, if it sees them. The first one tries once more once it
+ * is visible: room freed before that would be missed. */
+static void
+gcs_chan_queue_waiter_locked (GcsChan     *self,
+                              GList       *link,
+                              GcsWakeList *wakers)
+{
+  SendWaiter *waiter = link->data;
+
+  g_queue_push_tail_link (&self->waiters, link);
+  __atomic_store_n (&self->n_send_waiters, (gint) self->waiters.length, __ATOMIC_SEQ_CST);
+  __atomic_thread_fence (__ATOMIC_SEQ_CST);
+  if (self->use_ring && self->waiters.length == 1 &&
+      gcs_ring_push (&self->ring, &waiter->value) == GCS_RING_PUSHED)
+    {
+      gcs_chan_unqueue_waiter_locked (self, link);
+      waiter->state = WAITER_ADMITTED;
+      gcs_chan_core_wake_head_locked (&self->core, &self->rx, wakers);
+    }
 }
 
 /* The calling thread runs the consumer's context: waiting for room here
@@ -304,6 +383,8 @@ gcs_chan_send (GcsChan       *self,
     return FALSE;
   if (!gcs_value_coerce (self->core.item_type, value, &waiter.value, error))
     return FALSE;
+  if (G_LIKELY (gcs_chan_push_fast (self, &waiter.value)))
+    return TRUE;
 
   gcs_wake_list_init (&wakers);
   gcs_mutex_lock (&self->core.lock);
@@ -329,12 +410,12 @@ gcs_chan_send (GcsChan       *self,
       if (result == PUSH_FULL)
         {
           waiter.link.data = &waiter;
-          g_queue_push_tail_link (&self->waiters, &waiter.link);
+          gcs_chan_queue_waiter_locked (self, &waiter.link, &wakers);
           while (waiter.state == WAITER_WAITING && !g_cancellable_is_cancelled (cancellable))
             gcs_cond_wait (&self->core.cond, &self->core.lock);
           if (waiter.state == WAITER_WAITING)
             {
-              g_queue_unlink (&self->waiters, &waiter.link);
+              gcs_chan_unqueue_waiter_locked (self, &waiter.link);
               waiter.state = WAITER_CANCELLED;
             }
         }
@@ -398,7 +479,7 @@ gcs_chan_send_cancelled_cb (gpointer data)
   was_waiting = waiter->state == WAITER_WAITING;
   if (was_waiting)
     {
-      g_queue_unlink (&self->waiters, &waiter->link);
+      gcs_chan_unqueue_waiter_locked (self, &waiter->link);
       waiter->state = WAITER_CANCELLED;
     }
   gcs_mutex_unlock (&self->core.lock);
@@ -495,6 +576,7 @@ gcs_chan_send_async (GcsChan      *self,
   SendWaiter *waiter = g_new0 (SendWaiter, 1);
   GValue dropped = G_VALUE_INIT;
   GcsWakeList wakers;
+  GTask *admitted_now = NULL;
   GError *error = NULL;
   PushResult result;
 
@@ -504,6 +586,12 @@ gcs_chan_send_async (GcsChan      *self,
   if (!gcs_value_coerce (self->core.item_type, value, &waiter->value, &error))
     {
       g_task_return_error (task, error);
+      return;
+    }
+  if (gcs_chan_push_fast (self, &waiter->value))
+    {
+      waiter->state = WAITER_ADMITTED;
+      g_task_return_boolean (task, TRUE);
       return;
     }
   gcs_wake_list_init (&wakers);
@@ -528,7 +616,13 @@ gcs_chan_send_async (GcsChan      *self,
     {
       waiter->task = g_object_ref (task);
       waiter->link.data = waiter;
-      g_queue_push_tail_link (&self->waiters, &waiter->link);
+      gcs_chan_queue_waiter_locked (self, &waiter->link, &wakers);
+      /* Let in at once; otherwise the consumer completes it. */
+      if (waiter->state == WAITER_ADMITTED)
+        {
+          admitted_now = g_steal_pointer (&waiter->task);
+          result = PUSH_QUEUED;
+        }
     }
   else
     /* Never queued: a cancel idle finds nothing to take out. */
@@ -538,6 +632,7 @@ gcs_chan_send_async (GcsChan      *self,
   gcs_wake_list_wake (&wakers);
   if (gcs_value_is_set (&dropped))
     gcs_value_clear (&dropped);
+  g_clear_object (&admitted_now);
   if (result == PUSH_FULL)
     return;
 
@@ -559,14 +654,21 @@ gcs_chan_admit_waiters_locked (GcsChan  *self,
 {
   GSList *tasks = NULL;
 
-  while (self->waiters.head != NULL && gcs_chan_has_room_locked (self))
+  while (self->waiters.head != NULL)
     {
       GList *link = self->waiters.head;
       SendWaiter *waiter = link->data;
 
-      g_queue_unlink (&self->waiters, link);
-      gcs_queue_push (&self->queue, &waiter->value);
-      __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
+      if (self->use_ring)
+        {
+          if (gcs_ring_push (&self->ring, &waiter->value) != GCS_RING_PUSHED)
+            break;
+        }
+      else if (gcs_chan_has_room_locked (self))
+        gcs_queue_push (&self->queue, &waiter->value);
+      else
+        break;
+      gcs_chan_unqueue_waiter_locked (self, link);
       waiter->state = WAITER_ADMITTED;
       if (waiter->task != NULL)
         tasks = g_slist_prepend (tasks, g_steal_pointer (&waiter->task));
@@ -585,34 +687,111 @@ gcs_chan_init_batch (GcsChan  *self,
   gcs_queue_init (batch, self->queue.block_size, self->queue.max_free_blocks);
 }
 
-/* Waits up to GCS_CHAN_SPIN_USEC for a push, without the lock. */
+/* After a take made room: let waiting senders in, in order. */
 static void
-gcs_chan_spin_for_push (GcsChan *self)
+gcs_chan_admit_after_take (GcsChan *self)
 {
-  gint64 deadline = 0;
+  GSList *tasks;
+  gboolean wake_blocked = FALSE;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
 
-  while (!__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
+  gcs_mutex_lock (&self->core.lock);
+  tasks = gcs_chan_admit_waiters_locked (self, &wake_blocked);
+  gcs_mutex_unlock (&self->core.lock);
+
+  /* The admitted senders' state changed under the lock, so a broadcast
+   * after it is released is never lost. */
+  if (wake_blocked)
+    gcs_cond_broadcast (&self->core.cond);
+  gcs_wake_list_wake (&wakers);
+  if (G_UNLIKELY (tasks != NULL))
+    complete_waiters (tasks, FALSE);
+}
+
+/* Whether @waker may take now; other consumers of the receiver that wait
+ * take their turns first (see gcs_chan_core_turn_locked()). */
+gboolean
+gcs_chan_take_turn (GcsChan  *self,
+                    GcsWaker *waker)
+{
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+  gboolean turn;
+
+  gcs_mutex_lock (&self->core.lock);
+  turn = gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers);
+  gcs_mutex_unlock (&self->core.lock);
+  gcs_wake_list_wake (&wakers);
+  return turn;
+}
+
+/* The ring's consumer side is for one thread at a time: the receiver's
+ * context, or a thread in recv_blocking. */
+static inline void
+gcs_chan_consume_begin (GcsChan *self)
+{
+  while (__atomic_exchange_n (&self->consuming, 1, __ATOMIC_ACQUIRE))
+    g_thread_yield ();
+}
+
+static inline void
+gcs_chan_consume_end (GcsChan *self)
+{
+  __atomic_store_n (&self->consuming, 0, __ATOMIC_RELEASE);
+}
+
+/* gcs_chan_take() on a ring: no lock unless nothing is there (to park)
+ * or others wait (turns, admission of blocked senders). */
+static guint
+gcs_chan_take_ring (GcsChan   *self,
+                    GcsQueue  *batch,
+                    gboolean   all,
+                    GcsWaker  *waker,
+                    gboolean  *ended)
+{
+  for (;;)
     {
-      for (guint i = 0; i < 64; i++)
+      gboolean again;
+
+      if (gcs_ring_has_item (&self->ring))
         {
-#if defined(__x86_64__) || defined(__i386__)
-          __builtin_ia32_pause ();
-#endif
+          guint n;
+
+          if (G_UNLIKELY (waker != NULL && gcs_core_rx_has_waiters (&self->rx)) &&
+              !gcs_chan_take_turn (self, waker))
+            return 0;
+          gcs_chan_consume_begin (self);
+          n = gcs_ring_pop (&self->ring, batch, all ? G_MAXUINT : 1);
+          gcs_chan_consume_end (self);
+          /* The pop ends with a full barrier: a sender that queued up
+           * meanwhile is seen here, or saw the room itself. */
+          if (G_UNLIKELY (__atomic_load_n (&self->n_send_waiters, __ATOMIC_SEQ_CST) > 0))
+            gcs_chan_admit_after_take (self);
+          if (n > 0)
+            return n;
+          continue;
         }
-      if (deadline == 0)
-        deadline = g_get_monotonic_time () + GCS_CHAN_SPIN_USEC;
-      else if (g_get_monotonic_time () >= deadline)
-        break;
+
+      /* Nothing: park, then look again, as a send that came meanwhile
+       * may not have seen the consumer parked. */
+      gcs_mutex_lock (&self->core.lock);
+      if (gcs_chan_ended_locked (self))
+        *ended = TRUE;
+      else
+        gcs_chan_core_park_locked (&self->core, &self->rx, waker);
+      again = !*ended && waker != NULL && gcs_ring_has_item (&self->ring);
+      gcs_mutex_unlock (&self->core.lock);
+      if (!again)
+        return 0;
     }
 }
 
-/* @spin: the consumer is in the middle of a flow; wait a little for more
- * before parking. */
+/* Moves the queued items (@all) or the oldest one into the empty @batch
+ * and returns how many; 0 when nothing is there now (@waker, if any, is
+ * parked) or at the end (*@ended). */
 guint
 gcs_chan_take (GcsChan   *self,
                GcsQueue  *batch,
                gboolean   all,
-               gboolean   spin,
                GcsWaker  *waker,
                gboolean  *ended)
 {
@@ -622,14 +801,12 @@ gcs_chan_take (GcsChan   *self,
   guint n;
 
   g_assert (batch->length == 0);
-  gcs_wake_list_init (&wakers);
   *ended = FALSE;
-  /* Nothing pushed since the last take: wait for a push before taking
-   * the lock, once, so that the senders find it free more often. */
-  if (spin && !__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
-    gcs_chan_spin_for_push (self);
+  if (self->use_ring)
+    return gcs_chan_take_ring (self, batch, all, waker, ended);
+
+  gcs_wake_list_init (&wakers);
   gcs_mutex_lock (&self->core.lock);
-  __atomic_store_n (&self->filled, 0, __ATOMIC_RELAXED);
   n = self->queue.length;
   /* Consumers that waited first take their turn first. */
   if (n > 0 && G_UNLIKELY (!gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers)))
@@ -659,8 +836,6 @@ gcs_chan_take (GcsChan   *self,
     gcs_chan_core_park_locked (&self->core, &self->rx, waker);
   gcs_mutex_unlock (&self->core.lock);
 
-  /* The admitted senders' state changed under the lock, so a broadcast
-   * after it is released is never lost. */
   if (wake_blocked)
     gcs_cond_broadcast (&self->core.cond);
   gcs_wake_list_wake (&wakers);
@@ -679,7 +854,7 @@ gcs_chan_take_blocking (GcsChan       *self,
   gulong handler = 0;
   guint n;
 
-  n = gcs_chan_take (self, batch, TRUE, FALSE, NULL, ended);
+  n = gcs_chan_take (self, batch, TRUE, NULL, ended);
   if (n > 0 || *ended)
     return n;
 
@@ -687,16 +862,20 @@ gcs_chan_take_blocking (GcsChan       *self,
     handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_cancelled_cb), self, NULL);
 
   gcs_mutex_lock (&self->core.lock);
-  while (self->queue.length == 0 && !gcs_chan_ended_locked (self) &&
+  /* Counted before looking: a send without the lock reads the count once
+   * its item is visible. */
+  __atomic_add_fetch (&self->core.n_blocked, 1, __ATOMIC_SEQ_CST);
+  while (gcs_chan_is_empty (self) && !gcs_chan_ended_locked (self) &&
          !g_cancellable_is_cancelled (cancellable))
-    gcs_chan_core_wait_locked (&self->core);
+    gcs_cond_wait (&self->core.cond, &self->core.lock);
+  __atomic_sub_fetch (&self->core.n_blocked, 1, __ATOMIC_SEQ_CST);
   gcs_mutex_unlock (&self->core.lock);
 
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return 0;
-  return gcs_chan_take (self, batch, TRUE, FALSE, NULL, ended);
+  return gcs_chan_take (self, batch, TRUE, NULL, ended);
 }
 
 /* A consumer that stops polling takes back its waker, so the channel does
@@ -709,22 +888,6 @@ gcs_chan_forget_waker (GcsChan  *self,
                        gboolean  items_left)
 {
   gcs_chan_core_forget_waker (&self->core, &self->rx, waker, items_left);
-}
-
-/* For items already in the receiver's batch: whether @waker may take the
- * next one now (see gcs_chan_core_turn_locked()). */
-gboolean
-gcs_chan_take_turn (GcsChan  *self,
-                    GcsWaker *waker)
-{
-  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
-  gboolean turn;
-
-  gcs_mutex_lock (&self->core.lock);
-  turn = gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers);
-  gcs_mutex_unlock (&self->core.lock);
-  gcs_wake_list_wake (&wakers);
-  return turn;
 }
 
 GcsCoreRx *
@@ -759,6 +922,8 @@ gcs_chan_close_receiver (GcsChan  *self,
 
   gcs_queue_init (&discarded, self->queue.block_size, 0);
   /* No send from now on; the consumers wake to drain and see the end. */
+  if (self->use_ring)
+    gcs_ring_close (&self->ring);
   gcs_chan_core_remove_receiver (&self->core, &self->rx);
 
   gcs_mutex_lock (&self->core.lock);
@@ -772,11 +937,19 @@ gcs_chan_close_receiver (GcsChan  *self,
       else
         wake_blocked = TRUE;
     }
+  __atomic_store_n (&self->n_send_waiters, 0, __ATOMIC_SEQ_CST);
   if (wake_blocked)
     gcs_cond_broadcast (&self->core.cond);
   if (discard)
     gcs_queue_steal (&self->queue, &discarded);
   gcs_mutex_unlock (&self->core.lock);
+
+  if (discard && self->use_ring)
+    {
+      gcs_chan_consume_begin (self);
+      gcs_ring_pop (&self->ring, &discarded, G_MAXUINT);
+      gcs_chan_consume_end (self);
+    }
 
   complete_waiters (g_slist_reverse (tasks), TRUE);
   gcs_queue_clear (&discarded);

@@ -46,7 +46,6 @@ struct _GcsReceiver
   GcsQueue  batch;          /* taken from the channel, not yet delivered */
   GMainContext *context;    /* the consuming context, once claimed */
   guint     ended : 1;
-  guint     flowing : 1;        /* the last take found items */
 };
 
 G_DEFINE_FINAL_TYPE (GcsReceiver, gcs_receiver, G_TYPE_OBJECT)
@@ -218,15 +217,11 @@ gcs_receiver_poll_full (GcsReceiver *self,
   if (self->ended)
     return GCS_POLL_DONE;
 
-  /* A consumer in the middle of a flow (not try_recv) waits a little for
-   * the next items rather than park at once. */
-  if (gcs_chan_take (self->chan, &self->batch, all, all && waker && self->flowing, waker, &ended) > 0)
+  if (gcs_chan_take (self->chan, &self->batch, all, waker, &ended) > 0)
     {
-      self->flowing = TRUE;
       gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
-  self->flowing = FALSE;
   self->ended = ended;
   return ended ? GCS_POLL_DONE : GCS_POLL_PENDING;
 }
@@ -427,6 +422,7 @@ gcs_receiver_source_dispatch (GSource     *source,
             return G_SOURCE_REMOVE;
           break;
         case GCS_POLL_PENDING:
+          gcs_driver_pending (&self->driver);
           return G_SOURCE_CONTINUE;
         case GCS_POLL_DONE:
         case GCS_POLL_ERROR:

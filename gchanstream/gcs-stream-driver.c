@@ -94,6 +94,7 @@ gcs_stream_driver_dispatch (GSource     *source,
             }
           break;
         case GCS_POLL_PENDING:
+          gcs_driver_pending (&self->driver);
           return G_SOURCE_CONTINUE;
         case GCS_POLL_DONE:
           gcs_stream_driver_finish (self, NULL);

@@ -63,6 +63,8 @@ typedef struct
 {
   GSource   source;
   GcsWaker *waker;
+  gint      priority;   /* its own, while it yields (see stay_ready) */
+  gboolean  yielding;
 } GcsDriver;
 
 GSource  *gcs_driver_new            (GSourceFuncs *funcs,
@@ -73,11 +75,18 @@ gboolean  gcs_driver_check          (GSource      *source);
 void      gcs_driver_finalize       (GSource      *source);
 GcsWaker *gcs_driver_begin_dispatch (GcsDriver    *self);
 void      gcs_driver_stay_ready     (GcsDriver    *self);
+void      gcs_driver_pending        (GcsDriver    *self);
 void      gcs_driver_stop           (GcsDriver    *self);
 
 /* How much one dispatch may do before it yields to the rest of the loop. */
 #define GCS_DRIVER_BUDGET_ITEMS 1024
 #define GCS_DRIVER_BUDGET_USEC  4000
+
+/* The priority a driver with work left runs at until its next dispatch:
+ * below GTK's redraw (G_PRIORITY_HIGH_IDLE + 20), so that a flood never
+ * keeps a frame clock from painting, as a source ready at its own
+ * priority would (GLib dispatches only the most urgent ready sources). */
+#define GCS_DRIVER_YIELD_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
 
 G_END_DECLS
 

@@ -178,6 +178,11 @@ gcs_driver_finalize (GSource *source)
 GcsWaker *
 gcs_driver_begin_dispatch (GcsDriver *self)
 {
+  if (G_UNLIKELY (self->yielding))
+    {
+      self->yielding = FALSE;
+      g_source_set_priority (&self->source, self->priority);
+    }
   if (G_UNLIKELY (self->waker->context == NULL))
     self->waker->context = g_main_context_ref (g_source_get_context (&self->source));
   g_atomic_int_set (&self->waker->woken, 0);
@@ -186,10 +191,29 @@ gcs_driver_begin_dispatch (GcsDriver *self)
   return self->waker;
 }
 
-/* The dispatch spent its budget with work left: run again on the next
- * iteration. We are on the context's own thread, so no wakeup is needed. */
+/* A poll answered PENDING: if that is because a source of items spent the
+ * dispatch's budget (and woke the waker), yield as gcs_driver_stay_ready()
+ * does. */
+void
+gcs_driver_pending (GcsDriver *self)
+{
+  if (G_UNLIKELY (self->waker->budget <= 0))
+    gcs_driver_stay_ready (self);
+}
+
+/* The dispatch spent its budget with work left: run again soon, once
+ * what is more urgent and a redraw had their turn. We are on the
+ * context's own thread, so no wakeup is needed. */
 void
 gcs_driver_stay_ready (GcsDriver *self)
 {
+  gint priority = g_source_get_priority (&self->source);
+
+  if (priority < GCS_DRIVER_YIELD_PRIORITY)
+    {
+      self->priority = priority;
+      self->yielding = TRUE;
+      g_source_set_priority (&self->source, GCS_DRIVER_YIELD_PRIORITY);
+    }
   g_atomic_int_set (&self->waker->woken, 1);
 }

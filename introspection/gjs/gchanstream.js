@@ -190,3 +190,17 @@ if (!Gcs.Stream.prototype[PATCHED]) {
 }
 
 export default Gcs;
+
+// --- operators GUI code needs (issue 15) ---------------------------------
+// A self-contained block (kept at the end of the module on purpose): the
+// callbacks of the second round's operators get and give JavaScript values
+// as the ones above (sequence items as arrays).
+const OPERATORS_PATCHED = Symbol.for('gchanstream.gjs.operators-patched');
+if (!Gcs.Stream.prototype[OPERATORS_PATCHED]) {
+    const stream = Gcs.Stream.prototype;
+
+    patchCallbackMethod(stream, 'map_while', 1, fromJS);
+    patchCallbackMethod(stream, 'exhaust_map', 1);
+    patchArgument(stream, 'start_with');
+    Object.defineProperty(stream, OPERATORS_PATCHED, {value: true});
+}

@@ -41,22 +41,42 @@ is_marker (DemoWindow *self,
   return self->marker != NULL && strcmp (kind, "test") == 0 && strcmp (message, self->marker) == 0;
 }
 
-/* Subscriber 1: the log rows, newest first. */
+/* Subscriber 1: the log. Its pipeline (demo_window_start_events):
+ *
+ *   BroadcastStream -> take_until_disposed (window)
+ *     -> merge (the flood's mpsc channel)
+ *     -> inspect (log_event_cb: the self-test's marker)
+ *     -> map (log_row_cb: a GtkStringObject per event)
+ *     -> bind_to_list_store (APPEND, at most LOG_MAX_ROWS rows)
+ *
+ * bind_to_list_store appends the rows of one dispatch in one splice and
+ * keeps each dispatch short, so 100,000 rows at once leave the frame
+ * clock its rhythm. */
 static void
 log_event_cb (const GValue  *item,
               gpointer       user_data,
               GError       **error)
 {
   DemoWindow *self = user_data;
+  const char *kind, *message;
+
+  g_variant_get (g_value_get_variant (item), "(x&s&s)", NULL, &kind, &message);
+  if (is_marker (self, kind, message))
+    self->log_saw_marker = TRUE;
+}
+
+static void
+log_row_cb (const GValue  *item,
+            GValue        *result,
+            gpointer       user_data,
+            GError       **error)
+{
   g_autoptr(GDateTime) second = NULL;
   g_autoptr(GDateTime) time = NULL;
   g_autofree char *clock = NULL;
   g_autofree char *row = NULL;
   const char *kind, *message;
-  GtkAdjustment *adjustment;
-  gboolean at_top;
   gint64 when;
-  guint n;
 
   g_variant_get (g_value_get_variant (item), "(x&s&s)", &when, &kind, &message);
   second = g_date_time_new_from_unix_local (when / G_USEC_PER_SEC);
@@ -64,21 +84,34 @@ log_event_cb (const GValue  *item,
   clock = g_date_time_format (time, "%H:%M:%S.%f");
   clock[12] = '\0';  /* milliseconds */
   row = g_strdup_printf ("%s  %-6s  %s", clock, kind, message);
+  g_value_init (result, GTK_TYPE_STRING_OBJECT);
+  g_value_take_object (result, gtk_string_object_new (row));
+}
 
-  /* A list view keeps its first visible row in place when rows are
-   * inserted above it: bring the newest row back into view, unless the
-   * user scrolled down to read older ones. */
+/* Rows were appended (one splice per dispatch): count them, and keep the
+ * newest row in view unless the user scrolled up to read older ones. */
+static void
+log_items_changed_cb (GListModel *model,
+                      guint       position,
+                      guint       removed,
+                      guint       added,
+                      gpointer    user_data)
+{
+  DemoWindow *self = user_data;
+  GtkAdjustment *adjustment;
+  guint n;
+
+  self->log_rows_added += added;
+  if (added == 0 || self->log_view == NULL)
+    return;
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->log_view));
-  at_top = gtk_adjustment_get_value (adjustment) <= gtk_adjustment_get_lower (adjustment);
-  gtk_string_list_splice (self->log, 0, 0, (const char *[]) { row, NULL });
-  if (at_top)
-    gtk_widget_activate_action (self->log_view, "list.scroll-to-item", "u", 0);
-
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->log));
-  if (n > LOG_MAX_ROWS)
-    gtk_string_list_remove (self->log, n - 1);
-  if (is_marker (self, kind, message))
-    self->log_saw_marker = TRUE;
+  if (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) + 1 <
+      gtk_adjustment_get_upper (adjustment) && gtk_adjustment_get_upper (adjustment) > 0 &&
+      position + added < g_list_model_get_n_items (model))
+    return;
+  n = g_list_model_get_n_items (model);
+  if (n > 0)
+    gtk_widget_activate_action (self->log_view, "list.scroll-to-item", "u", n - 1);
 }
 
 /* Subscriber 2: a counter per kind. */
@@ -138,23 +171,84 @@ demo_window_add_events (DemoWindow *self,
   gtk_widget_add_css_class (self->log_view, "log");
 }
 
+/* Subscriber 2 runs to its end with for_each; the log ends with its
+ * source (bind_to_list_store). */
 static GcsStream *
-demo_window_subscribe (DemoWindow   *self,
-                       GcsVisitFunc  func,
-                       const char   *name)
+demo_window_subscribe (DemoWindow *self,
+                       GcsStream **until_out)
 {
   g_autoptr(GcsBroadcastReceiver) rx = gcs_broadcast_sender_subscribe (self->events);
   GcsStream *stream = gcs_broadcast_stream_new (rx);
-  g_autoptr(GcsStream) until = gcs_stream_take_until_disposed (stream, G_OBJECT (self));
 
-  gcs_stream_for_each_async (until, func, self, NULL, NULL, pipeline_done_cb, (gpointer) name);
+  *until_out = gcs_stream_take_until_disposed (stream, G_OBJECT (self));
   return stream;
+}
+
+/* The flood: a worker sends rows into a bounded channel, waiting while it
+ * is full (the list's pace sets the worker's). */
+typedef struct
+{
+  GcsSender *tx;
+  guint      n_rows;
+} Flood;
+
+static gpointer
+flood_thread (gpointer data)
+{
+  Flood *flood = data;
+
+  for (guint i = 1; i <= flood->n_rows; i++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+      g_autofree char *message = g_strdup_printf ("row %u of %u", i, flood->n_rows);
+
+      g_value_init (&value, G_TYPE_VARIANT);
+      g_value_set_variant (&value, g_variant_new ("(xss)", g_get_real_time (), "flood", message));
+      if (!gcs_sender_send_blocking (flood->tx, &value, NULL, NULL))
+        break;   /* the window is gone */
+    }
+  g_object_unref (flood->tx);
+  g_free (flood);
+  return NULL;
+}
+
+/* Pours @n_rows rows into the log from a worker thread. */
+void
+demo_window_flood_log (DemoWindow *self,
+                       guint       n_rows)
+{
+  Flood *flood = g_new0 (Flood, 1);
+
+  flood->tx = gcs_sender_clone (self->flood_tx);
+  flood->n_rows = n_rows;
+  g_thread_unref (g_thread_new ("log flood", flood_thread, flood));
 }
 
 /* Two subscribers, one per widget, each its own BroadcastStream. */
 void
 demo_window_start_events (DemoWindow *self)
 {
-  self->log_stream = demo_window_subscribe (self, log_event_cb, "event log");
-  self->counter_stream = demo_window_subscribe (self, counter_event_cb, "event counter");
+  g_autoptr(GcsStream) log_until = NULL;
+  g_autoptr(GcsStream) counter_until = NULL;
+  g_autoptr(GcsReceiver) flood_rx = NULL;
+  g_autoptr(GcsStream) flood = NULL;
+  g_autoptr(GcsStream) flood_until = NULL;
+  g_autoptr(GcsStream) merged = NULL;
+  g_autoptr(GcsStream) watched = NULL;
+  g_autoptr(GcsStream) rows = NULL;
+
+  gcs_channel_new (G_TYPE_VARIANT, 1024, &self->flood_tx, &flood_rx);
+  flood = gcs_receiver_stream_new (flood_rx);
+  flood_until = gcs_stream_take_until_disposed (flood, G_OBJECT (self));
+
+  self->log_stream = demo_window_subscribe (self, &log_until);
+  merged = gcs_stream_merge (log_until, flood_until);
+  watched = gcs_stream_inspect (merged, log_event_cb, self, NULL);
+  rows = gcs_stream_map (watched, log_row_cb, NULL, NULL);
+  g_signal_connect_object (self->log, "items-changed", G_CALLBACK (log_items_changed_cb), self, 0);
+  gcs_stream_bind_to_list_store (rows, self->log, GCS_LIST_STORE_APPEND, LOG_MAX_ROWS);
+
+  self->counter_stream = demo_window_subscribe (self, &counter_until);
+  gcs_stream_for_each_async (counter_until, counter_event_cb, self, NULL, NULL,
+                             pipeline_done_cb, (gpointer) "event counter");
 }

@@ -8,7 +8,10 @@
  *     -> distinct_until_changed
  *     -> switch_map (a search on a worker thread, its result back
  *                    through a oneshot channel)
- *     -> take_until_disposed (window) -> for_each (fill the list)
+ *     -> take_until_disposed (window)
+ *     -> inspect (the status labels) -> map (the result's rows)
+ *     -> bind_to_list_store (REPLACE: each result replaces the rows of
+ *        the GListStore under the GtkListView, in one splice)
  *
  * A new query cancels the previous search's GCancellable and releases its
  * oneshot stream, so the worker stops early and its result, should it
@@ -242,7 +245,8 @@ search_switch_cb (const GValue  *item,
   return gcs_oneshot_stream_new (rx);
 }
 
-/* On the main thread, from for_each: show a result. */
+/* On the main thread, from inspect: show a result's status; its rows go
+ * into the list through result_rows_cb and bind_to_list_store. */
 static void
 search_result_cb (const GValue  *item,
                   gpointer       user_data,
@@ -261,9 +265,6 @@ search_result_cb (const GValue  *item,
   self->n_results++;
   g_free (self->shown_query);
   self->shown_query = g_strdup (result->query);
-
-  gtk_string_list_splice (self->results, 0, g_list_model_get_n_items (G_LIST_MODEL (self->results)),
-                          (const char * const *) result->shown);
 
   gtk_spinner_stop (GTK_SPINNER (self->spinner));
   gtk_widget_set_visible (self->spinner, FALSE);
@@ -286,6 +287,33 @@ search_result_cb (const GValue  *item,
     text = g_strdup_printf ("No word starts with “%s”", result->query);
   gtk_label_set_text (GTK_LABEL (self->placeholder), text);
   gtk_stack_set_visible_child_name (GTK_STACK (self->results_stack), "placeholder");
+}
+
+/* A result as the list's rows: a sequence of GtkStringObjects, which
+ * bind_to_list_store puts in place of the old rows in one splice. */
+static void
+result_rows_cb (const GValue  *item,
+                GValue        *rows,
+                gpointer       user_data,
+                GError       **error)
+{
+  DemoSearchResult *result = g_value_get_boxed (item);
+  guint n = g_strv_length (result->shown);
+  GValueArray *array;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  array = g_value_array_new (n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto(GValue) row = G_VALUE_INIT;
+
+      g_value_init (&row, GTK_TYPE_STRING_OBJECT);
+      g_value_take_object (&row, gtk_string_object_new (result->shown[i]));
+      g_value_array_append (array, &row);
+    }
+  g_value_init (rows, g_value_array_get_type ());
+G_GNUC_END_IGNORE_DEPRECATIONS
+  g_value_take_boxed (rows, array);
 }
 
 /* Result rows: the word, the query's prefix in bold. */
@@ -356,11 +384,12 @@ demo_window_start_search (DemoWindow *self)
   g_autoptr(GcsStream) settled = gcs_stream_debounce (texts, DEBOUNCE_MS);
   g_autoptr(GcsStream) queries = gcs_stream_distinct_until_changed (settled);
   g_autoptr(GcsStream) results = gcs_stream_switch_map (queries, search_switch_cb, self, NULL);
-  g_autoptr(GcsStream) shown = gcs_stream_take_until_disposed (results, G_OBJECT (self));
+  g_autoptr(GcsStream) until = gcs_stream_take_until_disposed (results, G_OBJECT (self));
+  g_autoptr(GcsStream) shown = gcs_stream_inspect (until, search_result_cb, self, NULL);
+  g_autoptr(GcsStream) rows = gcs_stream_map (shown, result_rows_cb, NULL, NULL);
 
   /* The callbacks use the window unreferenced: take_until_disposed
-   * releases them when it is disposed. */
-  gcs_stream_for_each_async (shown, search_result_cb, self, NULL, NULL,
-                             pipeline_done_cb, (gpointer) "search");
+   * releases them when it is disposed. The store is held weakly. */
+  gcs_stream_bind_to_list_store (rows, self->results, GCS_LIST_STORE_REPLACE, 0);
 }
 

@@ -47,13 +47,21 @@ typedef enum
   STEP_WAIT_RESULT,
   STEP_WAIT_ANALYSIS,
   STEP_WAIT_MARKER,
+  STEP_WAIT_FLOOD,
   STEP_SCREENSHOT,
 } Step;
+
+/* The flood: rows poured into the log at once, through a bounded channel
+ * and bind_to_list_store, while the frame clock must keep ticking. The
+ * bound is generous on purpose (no timing is asserted): a dispatch that
+ * took the whole flood at once would leave the clock one or two ticks. */
+#define FLOOD_ROWS      100000
+#define FLOOD_MIN_TICKS 5
 
 static const char *const step_names[] = {
   "typing", "waiting for the slowed search to start", "waiting for the search result",
   "waiting for the analysis to finish", "waiting for both event widgets to see the marker",
-  "taking the screenshot",
+  "waiting for the flood of log rows", "taking the screenshot",
 };
 
 struct _SelfTest
@@ -73,6 +81,10 @@ struct _SelfTest
   guint           tick_id;
   guint           guard_id;
   gulong          paint_id;
+  guint64         flood_rows_before;
+  gint64          flood_start_usec;
+  guint           frame_ticks;      /* frame clock ticks during the flood */
+  guint           frame_tick_id;
 };
 
 static void
@@ -80,6 +92,9 @@ self_test_finish (SelfTest *t,
                   int       status)
 {
   *t->exit_status = status;
+  if (t->frame_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (t->window), t->frame_tick_id);
+  t->frame_tick_id = 0;
   g_clear_handle_id (&t->tick_id, g_source_remove);
   g_clear_handle_id (&t->guard_id, g_source_remove);
   gtk_window_destroy (GTK_WINDOW (t->window));
@@ -335,6 +350,70 @@ self_test_pass (SelfTest *t)
   gtk_widget_queue_draw (GTK_WIDGET (t->window));
 }
 
+/* Counts the frames the window's clock ticks while rows pour in. */
+static gboolean
+frame_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  SelfTest *t = data;
+
+  t->frame_ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+self_test_start_flood (SelfTest *t)
+{
+  t->flood_rows_before = t->window->log_rows_added;
+  t->flood_start_usec = g_get_monotonic_time ();
+  t->frame_ticks = 0;
+  t->frame_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (t->window), frame_tick_cb, t, NULL);
+  demo_window_flood_log (t->window, FLOOD_ROWS);
+  t->step = STEP_WAIT_FLOOD;
+}
+
+/* Whether the flood has arrived whole; fails the test if it arrived with
+ * the frame clock stalled. */
+static gboolean
+self_test_check_flood (SelfTest *t,
+                       gboolean *failed)
+{
+  DemoWindow *w = t->window;
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (GTK_LIST_VIEW (w->log_view)));
+  guint n = g_list_model_get_n_items (model);
+  g_autoptr(GtkStringObject) last = NULL;
+  g_autofree char *expected_end = g_strdup_printf ("row %u of %u", FLOOD_ROWS, FLOOD_ROWS);
+  double seconds;
+
+  *failed = FALSE;
+  if (w->log_rows_added - t->flood_rows_before < FLOOD_ROWS || n == 0)
+    return FALSE;
+  last = g_list_model_get_item (model, n - 1);
+  if (!g_str_has_suffix (gtk_string_object_get_string (last), expected_end))
+    return FALSE;
+  seconds = (g_get_monotonic_time () - t->flood_start_usec) / (double) G_USEC_PER_SEC;
+  gtk_widget_remove_tick_callback (GTK_WIDGET (w), t->frame_tick_id);
+  t->frame_tick_id = 0;
+  if (n != LOG_MAX_ROWS)
+    {
+      self_test_fail (t, "the log keeps %u rows, expected %u", n, LOG_MAX_ROWS);
+      *failed = TRUE;
+      return FALSE;
+    }
+  if (t->frame_ticks < FLOOD_MIN_TICKS)
+    {
+      self_test_fail (t, "the frame clock ticked %u times while %u rows poured in (%.2f s)",
+                      t->frame_ticks, FLOOD_ROWS, seconds);
+      *failed = TRUE;
+      return FALSE;
+    }
+  printf ("self-test: %u log rows poured in through bind_to_list_store in %.2f s; "
+          "the frame clock ticked %u times meanwhile; the log keeps %u rows\n",
+          FLOOD_ROWS, seconds, t->frame_ticks, n);
+  return TRUE;
+}
+
 static gboolean
 self_test_tick_cb (gpointer data)
 {
@@ -441,6 +520,20 @@ self_test_tick_cb (gpointer data)
         break;
       if (!self_test_check_events (t))
         return G_SOURCE_REMOVE;
+      self_test_start_flood (t);
+      break;
+
+    case STEP_WAIT_FLOOD:
+      {
+        gboolean failed;
+
+        if (!self_test_check_flood (t, &failed))
+          {
+            if (failed)
+              return G_SOURCE_REMOVE;
+            break;
+          }
+      }
       t->tick_id = 0;
       self_test_pass (t);
       return G_SOURCE_REMOVE;

@@ -44,6 +44,7 @@ demo_window_finalize (GObject *object)
   g_clear_object (&self->analysis_cancellable);
   g_clear_object (&self->results);
   g_clear_object (&self->log);
+  g_clear_object (&self->flood_tx);
   g_clear_object (&self->log_stream);
   g_clear_object (&self->counter_stream);
   g_clear_pointer (&self->counter_labels, g_hash_table_unref);
@@ -69,8 +70,8 @@ demo_window_init (DemoWindow *self)
 {
   self->analysis_cancellable = g_cancellable_new ();
   self->activity = g_atomic_rc_box_new0 (Activity);
-  self->results = gtk_string_list_new (NULL);
-  self->log = gtk_string_list_new (NULL);
+  self->results = g_list_store_new (GTK_TYPE_STRING_OBJECT);
+  self->log = g_list_store_new (GTK_TYPE_STRING_OBJECT);
   self->counter_labels = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }

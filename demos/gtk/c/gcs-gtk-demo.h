@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 #define MAX_SHOWN    200   /* rows in the result list; the label has the full count */
-#define LOG_MAX_ROWS 1000
+#define LOG_MAX_ROWS 100000 /* the live log keeps this many rows (bind_to_list_store trims) */
 
 /* ---- gcs-gtk-demo-words.c ---- */
 
@@ -70,7 +70,7 @@ struct _DemoWindow
   GtkWidget            *results_stack;      /* the list, or a placeholder */
   GtkWidget            *placeholder;
   GtkWidget            *results_view;
-  GtkStringList        *results;
+  GListStore           *results;            /* of GtkStringObject, fed by bind_to_list_store (REPLACE) */
   char                 *shown_query;        /* of the latest result, whose rows are shown */
   char                 *requested_query;    /* the latest switch_map handed to a search */
   guint                 n_queries;          /* searches switch_map asked for */
@@ -84,7 +84,9 @@ struct _DemoWindow
 
   /* Event log: two subscribers, two widgets */
   GtkWidget            *log_view;
-  GtkStringList        *log;
+  GListStore           *log;                /* of GtkStringObject, fed by bind_to_list_store (APPEND) */
+  GcsSender            *flood_tx;           /* bulk rows merged into the log (the flood) */
+  guint64               log_rows_added;     /* rows the log store received */
   GcsStream            *log_stream;         /* kept to read its lagged count */
   gboolean              log_saw_marker;
   GtkWidget            *counters_box;
@@ -126,6 +128,9 @@ void demo_window_start_analysis (DemoWindow *self);
 void demo_window_add_events   (DemoWindow *self,
                                GtkBox     *box);
 void demo_window_start_events (DemoWindow *self);
+
+void demo_window_flood_log (DemoWindow *self,
+                            guint       n_rows);
 
 void post_event (GcsBroadcastSender *events,
                  const char         *kind,

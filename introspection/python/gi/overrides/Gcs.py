@@ -411,3 +411,72 @@ def stream_from_values(values):
 
 
 __all__.append('stream_from_values')
+
+
+# --- operators GUI code needs (issue 15) --------------------------------
+#
+# A self-contained block (kept at the end of the file on purpose): the
+# callbacks of the operators added in the second round are wrapped as the
+# ones above (exceptions become GLib.Errors, values are made safe to
+# marshal, user data is held by the wrapper).
+
+def _end_wrap(func, user_data):
+    """on_end: func(error_or_None, *user_data); its result is ignored and
+    an exception only printed (the stream is already over)."""
+    if not callable(func):
+        raise TypeError('%r is not callable' % (func,))
+
+    def wrapper(error, *ignored):
+        func(error, *user_data)
+    return wrapper
+
+
+def _factory_wrap(func, user_data):
+    """defer and retry: func(*user_data) returns a Gcs.Stream."""
+    return _stream_result_wrapper(func, user_data, 0)
+
+
+def _stream_map_while(self, func, *user_data):
+    """map_while(func, *user_data): like filter_map, but the first None
+    ends the stream."""
+    return Gcs.Stream.map_while(self, _wrap(func, user_data, 1, _result))
+
+
+def _stream_exhaust_map(self, func, *user_data):
+    """exhaust_map(func, *user_data): func(item) returns a Gcs.Stream;
+    items arriving while one runs are dropped."""
+    return Gcs.Stream.exhaust_map(self, _stream_result_wrapper(func, user_data, 1))
+
+
+def _stream_on_end(self, func, *user_data):
+    """on_end(func, *user_data): func(error) once when the stream is over:
+    None at its end, its GLib.Error when it failed, a Gio.IOErrorEnum
+    CANCELLED error when it was cancelled or released first."""
+    return Gcs.Stream.on_end(self, _end_wrap(func, user_data))
+
+
+def _stream_start_with(self, value):
+    """start_with(value): value, then the items of the stream."""
+    return Gcs.Stream.start_with(self, _box(value))
+
+
+def _stream_defer(factory, *user_data):
+    """Gcs.Stream.defer(factory, *user_data): the stream factory() makes,
+    called at the first poll."""
+    return Gcs.Stream.defer(_factory_wrap(factory, user_data))
+
+
+def _stream_retry(factory, max_attempts, initial_backoff_ms, *user_data):
+    """Gcs.Stream.retry(factory, max_attempts, initial_backoff_ms,
+    *user_data): factory() again after each failure, waiting
+    initial_backoff_ms, then twice as long each time."""
+    return Gcs.Stream.retry(_factory_wrap(factory, user_data), None,
+                            max_attempts, initial_backoff_ms)
+
+
+Stream.map_while = _stream_map_while
+Stream.exhaust_map = _stream_exhaust_map
+Stream.on_end = _stream_on_end
+Stream.start_with = _stream_start_with
+Stream.defer = staticmethod(_stream_defer)
+Stream.retry = staticmethod(_stream_retry)
