@@ -592,6 +592,31 @@ test_property_stream_unreadable (void)
   g_dbus_connection_unregister_object (producer, registration);
 }
 
+static void
+test_property_stream_connection_closed (void)
+{
+  g_autoptr(GDBusConnection) consumer = bus_connection ();
+  g_autoptr(GDBusConnection) producer = bus_connection ();
+  g_autoptr(GcsStream) levels = NULL;
+  g_autoptr(GError) error = NULL;
+  Exported e = { producer, 4, TRUE };
+  guint registration = export_object (&e);
+  char *text;
+
+  levels = gcs_stream_from_dbus_property (consumer, g_dbus_connection_get_unique_name (producer),
+                                          PATH, IFACE, "Level");
+  text = next_item (levels, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (text, ==, "4");
+  g_free (text);
+  g_dbus_connection_close_sync (consumer, NULL, &error);
+  g_assert_no_error (error);
+  text = next_item (levels, &error);   /* the end */
+  g_assert_no_error (error);
+  g_assert_null (text);
+  g_dbus_connection_unregister_object (producer, registration);
+}
+
 /* /dbus/channel, in one process */
 
 static void
@@ -1493,6 +1518,7 @@ main (int   argc,
   g_test_add_func ("/dbus/emit/bad-item", test_emit_bad_item);
   g_test_add_func ("/dbus/property/changes", test_property_stream);
   g_test_add_func ("/dbus/property/unreadable", test_property_stream_unreadable);
+  g_test_add_func ("/dbus/property/connection-closed", test_property_stream_connection_closed);
   g_test_add_func ("/dbus/channel/in-process", test_channel_in_process);
   g_test_add_func ("/dbus/channel/types", test_channel_types);
   g_test_add_func ("/dbus/channel/receiver-closed", test_channel_receiver_closed);
