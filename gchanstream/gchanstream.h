@@ -36,4 +36,7 @@
 # include "gcs-stream-group.h"
 # include "gcs-share.h"
 # include "gcs-list-store.h"
+# include "gcs-dbus.h"
+# include "gcs-dbus-receiver.h"
+# include "gcs-dbus-sink.h"
 #undef GCHANSTREAM_INSIDE
