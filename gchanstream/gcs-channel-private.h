@@ -34,6 +34,9 @@ void      gcs_chan_set_in_hand          (GcsChan       *self,
 gboolean  gcs_chan_add_sender           (GcsChan       *self);
 void      gcs_chan_remove_sender        (GcsChan       *self);
 gboolean  gcs_chan_is_closed_for_send   (GcsChan       *self);
+void      gcs_chan_set_end_error        (GcsChan       *self,
+                                         const GError  *error);
+GError   *gcs_chan_steal_end_error      (GcsChan       *self);
 gboolean  gcs_chan_send                 (GcsChan       *self,
                                          const GValue  *value,
                                          gboolean       blocking,

@@ -32,7 +32,7 @@
 #include "gcs-dbus-receiver.h"
 #include "gcs-error.h"
 #include "gcs-lock-private.h"
-#include "gcs-sender.h"
+#include "gcs-sender-private.h"
 #include "gcs-value-private.h"
 
 /**
@@ -147,11 +147,9 @@ inbox_unref (gpointer data)
 }
 
 /* Under the lock: no more items. With @error (taken), the end is a
- * failure the receiver's owner can read.
- *
- * TODO(core hook): with gcs_sender_close_with_error() the receiver itself
- * would report @error after its queued items (try_recv, recv_finish and
- * ReceiverStream fail with it), instead of ending normally. */
+ * failure: the receiver reports it after its queued items (try_recv,
+ * recv_finish and a ReceiverStream fail with it), and
+ * gcs_dbus_receiver_propagate_error() tells it afterwards. */
 static void
 inbox_end (Inbox  *self,
            GError *error)
@@ -164,7 +162,10 @@ inbox_end (Inbox  *self,
   if (error != NULL && self->error == NULL)
     self->error = g_steal_pointer (&error);
   g_clear_error (&error);
-  gcs_sender_close (self->sender);
+  if (self->error != NULL)
+    gcs_sender_close_with_error (self->sender, self->error);
+  else
+    gcs_sender_close (self->sender);
   g_clear_object (&self->sender);
 }
 
@@ -754,8 +755,8 @@ gcs_dbus_receiver_new (GDBusConnection  *connection,
  *
  * Tells whether the inbox of @receiver ended on a failure: a sink's peer
  * that vanished from the bus without closing, or a closed connection. The
- * receiver reports the end after such a failure like after the last
- * sink's close; call this at the end to tell the two apart.
+ * receiver itself reports such a failure once, after the queued items, in
+ * place of the end; this tells it again afterwards.
  *
  * Returns: %FALSE with @error set (%G_IO_ERROR_CONNECTION_CLOSED) if the
  *   inbox failed, %TRUE otherwise

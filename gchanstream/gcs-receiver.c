@@ -45,6 +45,7 @@ struct _GcsReceiver
   GValue    current;        /* what try_recv and recv_blocking returned */
   GcsQueue  batch;          /* taken from the channel, not yet delivered */
   GMainContext *context;    /* the consuming context, once claimed */
+  GError   *end_error;      /* how the channel ended, not yet reported */
   guint     ended : 1;
 };
 
@@ -92,6 +93,7 @@ gcs_receiver_finalize (GObject *object)
   gcs_queue_clear (&self->batch);
   gcs_receiver_clear_current (self);
   gcs_consumer_release_context (&self->context);
+  g_clear_error (&self->end_error);
 
   G_OBJECT_CLASS (gcs_receiver_parent_class)->finalize (object);
 }
@@ -184,6 +186,13 @@ gcs_receiver_init (GcsReceiver *self)
 {
 }
 
+static void
+gcs_receiver_set_ended (GcsReceiver *self)
+{
+  self->ended = TRUE;
+  self->end_error = gcs_chan_steal_end_error (self->chan);
+}
+
 static inline void
 gcs_receiver_pop_batch (GcsReceiver *self,
                         GValue      *value)
@@ -192,13 +201,28 @@ gcs_receiver_pop_batch (GcsReceiver *self,
   gcs_chan_set_in_hand (self->chan, self->batch.length);
 }
 
+/* The end: DONE, or once ERROR when the channel ended with an error (the
+ * peer of a D-Bus channel vanished) and the caller takes it (@error). */
+static GcsPoll
+gcs_receiver_end (GcsReceiver  *self,
+                  GError      **error)
+{
+  if (G_UNLIKELY (self->end_error != NULL) && error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->end_error));
+      return GCS_POLL_ERROR;
+    }
+  return GCS_POLL_DONE;
+}
+
 /* Moves the next item into @value (uninitialized). A NULL @waker polls
  * without registering; with @all, the whole queue is taken at once. */
 static GcsPoll
-gcs_receiver_poll_full (GcsReceiver *self,
-                        GcsWaker    *waker,
-                        gboolean     all,
-                        GValue      *value)
+gcs_receiver_poll_full (GcsReceiver  *self,
+                        GcsWaker     *waker,
+                        gboolean      all,
+                        GValue       *value,
+                        GError      **error)
 {
   gboolean ended;
 
@@ -215,23 +239,27 @@ gcs_receiver_poll_full (GcsReceiver *self,
       return GCS_POLL_READY;
     }
   if (self->ended)
-    return GCS_POLL_DONE;
+    return gcs_receiver_end (self, error);
 
   if (gcs_chan_take (self->chan, &self->batch, all, waker, &ended) > 0)
     {
       gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
-  self->ended = ended;
-  return ended ? GCS_POLL_DONE : GCS_POLL_PENDING;
+  if (!ended)
+    return GCS_POLL_PENDING;
+  gcs_receiver_set_ended (self);
+  return gcs_receiver_end (self, error);
 }
 
+/* @error NULL: the end is DONE, and an end error stays for a later poll. */
 GcsPoll
-gcs_receiver_poll (GcsReceiver *self,
-                   GcsWaker    *waker,
-                   GValue      *value)
+gcs_receiver_poll (GcsReceiver  *self,
+                   GcsWaker     *waker,
+                   GValue       *value,
+                   GError      **error)
 {
-  return gcs_receiver_poll_full (self, waker, TRUE, value);
+  return gcs_receiver_poll_full (self, waker, TRUE, value, error);
 }
 
 /* A consumer stops: it takes its waker back, and items it left in the
@@ -295,10 +323,11 @@ gcs_receiver_try_recv (GcsReceiver  *self,
   gcs_receiver_clear_current (self);
   /* One item at a time: a loop of try_recv keeps the channel's capacity
    * exact. */
-  poll = gcs_receiver_poll_full (self, NULL, FALSE, &self->current);
+  poll = gcs_receiver_poll_full (self, NULL, FALSE, &self->current, error);
   if (poll == GCS_POLL_READY)
     return &self->current;
-  set_empty_or_closed_error (poll, error);
+  if (poll != GCS_POLL_ERROR)
+    set_empty_or_closed_error (poll, error);
   return NULL;
 }
 
@@ -325,10 +354,11 @@ gcs_receiver_try_recv_into (GcsReceiver  *self,
   g_return_val_if_fail (value != NULL && !gcs_value_is_set (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  poll = gcs_receiver_poll_full (self, NULL, FALSE, value);
+  poll = gcs_receiver_poll_full (self, NULL, FALSE, value, error);
   if (poll == GCS_POLL_READY)
     return TRUE;
-  set_empty_or_closed_error (poll, error);
+  if (poll != GCS_POLL_ERROR)
+    set_empty_or_closed_error (poll, error);
   return FALSE;
 }
 
@@ -357,14 +387,25 @@ gcs_receiver_recv_blocking (GcsReceiver   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   gcs_receiver_clear_current (self);
-  if (gcs_receiver_poll_full (self, NULL, TRUE, &self->current) == GCS_POLL_READY)
-    return &self->current;
-  if (self->ended)
-    return NULL;
+  switch (gcs_receiver_poll_full (self, NULL, TRUE, &self->current, error))
+    {
+    case GCS_POLL_READY:
+      return &self->current;
+    case GCS_POLL_PENDING:
+      break;
+    case GCS_POLL_DONE:
+    case GCS_POLL_ERROR:
+    default:
+      return NULL;
+    }
 
   if (gcs_chan_take_blocking (self->chan, &self->batch, cancellable, &ended, error) == 0)
     {
-      self->ended = ended;
+      if (ended)
+        {
+          gcs_receiver_set_ended (self);
+          gcs_receiver_end (self, error);
+        }
       return NULL;
     }
   gcs_receiver_pop_batch (self, &self->current);
@@ -411,7 +452,9 @@ gcs_receiver_source_dispatch (GSource     *source,
           return G_SOURCE_CONTINUE;
         }
 
-      switch (gcs_receiver_poll (self->receiver, waker, &value))
+      g_autoptr(GError) end_error = NULL;
+
+      switch (gcs_receiver_poll (self->receiver, waker, &value, &end_error))
         {
         case GCS_POLL_READY:
           keep = func (self->receiver, &value, user_data);
@@ -554,7 +597,7 @@ recv_async_poll (gpointer   owner,
 
   if (!gcs_receiver_claim_context (self, gcs_waker_get_context (waker), error))
     return GCS_POLL_ERROR;
-  return gcs_receiver_poll (self, waker, value);
+  return gcs_receiver_poll (self, waker, value, error);
 }
 
 static void
@@ -717,7 +760,7 @@ recv_many_poll (gpointer   owner,
 
   if (!gcs_receiver_claim_context (self, gcs_waker_get_context (waker), error))
     return GCS_POLL_ERROR;
-  poll = gcs_receiver_poll (self, waker, &item);
+  poll = gcs_receiver_poll (self, waker, &item, error);
   if (poll != GCS_POLL_READY)
     return poll;
 
@@ -734,7 +777,8 @@ recv_many_poll (gpointer   owner,
           taken_again = TRUE;
         }
       item = (GValue) G_VALUE_INIT;
-      if (gcs_receiver_poll (self, NULL, &item) != GCS_POLL_READY)
+      /* Without @error: an end error stays for the next call. */
+      if (gcs_receiver_poll (self, NULL, &item, NULL) != GCS_POLL_READY)
         break;
       g_array_append_val (items, item);
     }

@@ -365,6 +365,22 @@ gcs_sender_close (GcsSender *self)
     gcs_chan_remove_sender (self->chan);
 }
 
+/* Closes @self; once every sender is closed and the queued items are
+ * delivered, the receiver reports @error once instead of the end (its
+ * try_recv, recv_finish, recv_blocking raise it, a ReceiverStream fails
+ * with it). For channels whose producer can fail: a D-Bus peer that
+ * vanishes. */
+void
+gcs_sender_close_with_error (GcsSender    *self,
+                             const GError *error)
+{
+  g_return_if_fail (GCS_IS_SENDER (self));
+  g_return_if_fail (error != NULL);
+
+  gcs_chan_set_end_error (self->chan, error);
+  gcs_sender_close (self);
+}
+
 /**
  * gcs_sender_is_closed:
  * @self: a #GcsSender

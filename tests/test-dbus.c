@@ -1222,7 +1222,7 @@ test_channel_p2p_in_process (void)
     g_dbus_connection_close_sync (client2, NULL, &error);
     g_assert_no_error (error);
     iterate_until (&r2.done);
-    g_assert_no_error (r2.error);   /* TODO(core hook): the error itself */
+    g_assert_error (r2.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
     g_assert_cmpuint (r2.count, ==, 0);
     g_assert_false (gcs_dbus_receiver_propagate_error (s.rx, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
@@ -1472,9 +1472,8 @@ test_process_killed (gconstpointer data)
   g_subprocess_force_exit (c.helper.process);   /* SIGKILL */
   g_assert_false (helper_wait (&c.helper));
   iterate_until (&got.done);
-  /* What arrived is delivered, then the end; the inbox tells why.
-   * TODO(core hook): got.error itself is the G_IO_ERROR. */
-  g_assert_no_error (got.error);
+  /* What arrived is delivered, then the failure. */
+  g_assert_error (got.error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
   g_assert_cmpuint (got.count, ==, 100);
   g_assert_true (got.in_order);
   g_assert_false (gcs_dbus_receiver_propagate_error (c.rx, &error));

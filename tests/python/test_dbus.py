@@ -352,7 +352,8 @@ class ChannelCase:
         self.assertFalse(self.producer.wait(self))
         iterate_until(self, lambda: got.done)
         self.assertEqual((got.count, got.in_order), (100, True))
-        # The items that arrived, then the end; the inbox tells why.
+        # The items that arrived, then the failure; the inbox tells it again.
+        self.assertTrue(got.error.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CONNECTION_CLOSED))
         with self.assertRaises(GLib.Error) as raised:
             Gcs.dbus_receiver_propagate_error(self.rx)
         self.assertTrue(raised.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CONNECTION_CLOSED))
