@@ -32,4 +32,6 @@
 # include "gcs-stream.h"
 # include "gcs-stream-events.h"
 # include "gcs-waker.h"
+# include "gcs-value.h"
+# include "gcs-binding.h"
 #undef GCHANSTREAM_INSIDE
