@@ -269,3 +269,28 @@ gcs_stream_binding_fold_finish (GcsStream     *self,
 {
   return gcs_stream_fold_finish (self, result, error);
 }
+
+/**
+ * gcs_stream_release:
+ * @self: a #GcsStream
+ *
+ * Tells @self that its consumer is done with it: it releases what it holds
+ * now (its upstream, the callbacks of the pipeline behind it, a
+ * #GcsReceiverStream's receiver, which the senders then see closed), even
+ * though a binding may still hold a reference to the object. It is not
+ * polled afterwards. This is what `break` out of `for await` (GJS,
+ * through gchanstream.js) or `async for` (Python) calls; in C, dropping
+ * the last reference does the same. Do not call it while an operation
+ * consumes @self.
+ */
+void
+gcs_stream_release (GcsStream *self)
+{
+  GcsStreamInterface *iface;
+
+  g_return_if_fail (GCS_IS_STREAM (self));
+
+  iface = GCS_STREAM_GET_IFACE (self);
+  if (iface->release != NULL)
+    iface->release (self);
+}

@@ -47,6 +47,8 @@ typedef void (*GcsBindingFoldFunc) (const GValue  *accumulator,
 
 GCS_AVAILABLE_IN_ALL
 void          gcs_binding_set_result          (const GValue       *value);
+GCS_AVAILABLE_IN_ALL
+void          gcs_stream_release              (GcsStream          *self);
 
 GCS_AVAILABLE_IN_ALL
 G_GNUC_WARN_UNUSED_RESULT
