@@ -73,7 +73,15 @@ def _box(value):
     items), ints outside int32 as typed GObject.Values; a str with NUL
     raises GCS_CHANNEL_ERROR_TYPE."""
     if isinstance(value, (tuple, list)):
-        return [_box(v) for v in value]
+        items = [_box(v) for v in value]
+        if any(isinstance(v, (GObject.Value, GObject.ValueArray)) for v in items):
+            # PyGObject would nest the GObject.Value (a GValue of GValue):
+            # build the sequence item itself.
+            array = GObject.ValueArray.new(len(items))
+            for v in items:
+                array.append(v if isinstance(v, GObject.Value) else _as_value(v))
+            return array
+        return items
     if isinstance(value, str):
         if '\0' in value:
             raise _type_error('A string with a NUL character cannot be an '
@@ -87,6 +95,32 @@ def _box(value):
             return GObject.Value(GObject.TYPE_UINT64, value)
         raise _type_error('%d does not fit in a 64-bit integer' % value)
     return value
+
+
+def _as_value(v):
+    if isinstance(v, GObject.ValueArray):
+        return GObject.Value(GObject.ValueArray, v)
+    value = GObject.Value()
+    value.init(GObject.type_from_name('gchararray') if isinstance(v, str) else
+               _guess_type(v))
+    value.set_value(v)
+    return value
+
+
+def _guess_type(v):
+    if isinstance(v, bool):
+        return GObject.TYPE_BOOLEAN
+    if isinstance(v, int):
+        return GObject.TYPE_INT
+    if isinstance(v, float):
+        return GObject.TYPE_DOUBLE
+    if isinstance(v, list):
+        return GObject.ValueArray.__gtype__
+    if isinstance(v, GObject.Object):
+        return type(v).__gtype__
+    if isinstance(v, GLib.Variant):
+        return GObject.TYPE_VARIANT
+    return GObject.TYPE_PYOBJECT
 
 
 # Fundamental types a GObject.Value can carry out of a callback safely:
