@@ -18,6 +18,36 @@
 
 #include "gcs-binding.h"
 
+/**
+ * SECTION:gcs-binding
+ * @title: Entry points for bindings
+ * @short_description: value callbacks without an out GValue, releasing a stream
+ *
+ * Language bindings call these instead of the C entry points they mirror.
+ * gcs_stream_binding_map(), gcs_stream_binding_filter_map(),
+ * gcs_stream_binding_scan() and gcs_stream_binding_fold_async() take
+ * callbacks that hand their value over with gcs_binding_set_result()
+ * rather than through an `(out caller-allocates)` #GValue, which
+ * PyGObject 3.42 leaks on every call. The Python override uses them, so
+ * Python code just returns a value:
+ *
+ * |[<!-- language="Python" -->
+ * doubled = stream.map(lambda x: x * 2)      # gcs_stream_binding_map()
+ * async for item in doubled:                 # next_async(), then release()
+ *     print(item)
+ * ]|
+ *
+ * gcs_stream_release() is what leaving a `for await` loop early does in
+ * GJS (through gchanstream.js):
+ *
+ * |[<!-- language="JavaScript" -->
+ * for await (const line of Gcs.ReceiverStream.new(rx)) {
+ *     if (line === 'quit')
+ *         break;   // releases the stream: the senders see CLOSED
+ * }
+ * ]|
+ */
+
 typedef struct _ResultSlot ResultSlot;
 struct _ResultSlot
 {
