@@ -20,7 +20,7 @@
  *
  * Some items are sequences of values: the batches of
  * gcs_stream_chunks(), the pairs of gcs_stream_zip(), the result of
- * gcs_stream_collect_finish(). In C they are #GValues of type
+ * gcs_stream_collect_finish(). In C they are #GValue values of type
  * %GCS_TYPE_SEQUENCE, read with these functions (no deprecated GLib call
  * is needed):
  *
