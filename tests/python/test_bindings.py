@@ -246,6 +246,9 @@ class ValueTest(unittest.TestCase):
             list(s)
         self.assertNotIn('GcsAdapter', str(cm.exception))
         self.assertIn('async for', str(cm.exception))
+        with self.assertRaises(TypeError) as cm:
+            len(s)
+        self.assertNotIn('GcsAdapter', str(cm.exception))
 
 
 class IterTest(unittest.TestCase):

@@ -867,3 +867,16 @@ GObject.Object.chain = _object_chain
 # Last, so that the overrides above are in place first (a stream class
 # made before Stream's override would not inherit from it).
 _patch_namespace()
+
+
+def _rename_private_stream_type():
+    """Combinators return a private GType (GcsAdapter), whose PyGObject
+    class would put that name into Python's own error messages ("object of
+    type 'GcsAdapter' has no len()"): it is called Gcs.Stream instead."""
+    cls = type(Gcs.Stream.from_values([]))
+    if cls.__gtype__.name == 'GcsAdapter':
+        cls.__name__ = cls.__qualname__ = 'Stream'
+        cls.__module__ = 'gi.repository.Gcs'
+
+
+_rename_private_stream_type()
