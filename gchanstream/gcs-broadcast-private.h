@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 
 #include "gcs-broadcast.h"
-#include "gcs-stream.h"
+#include "gcs-chan-core-private.h"
 #include "gcs-waker-private.h"
 
 G_BEGIN_DECLS
@@ -19,9 +19,8 @@ typedef struct _GcsBroadcastChan GcsBroadcastChan;
  * under the channel's lock. */
 typedef struct
 {
-  GList     link;
+  GcsCoreRx core;
   guint64   next;    /* the position of the next value to read */
-  GcsWaker *waker;   /* set while the receiver is parked */
 } GcsBroadcastRx;
 
 GcsBroadcastChan *gcs_broadcast_chan_new             (GType             item_type,
@@ -30,6 +29,7 @@ GcsBroadcastChan *gcs_broadcast_chan_ref             (GcsBroadcastChan *self);
 void              gcs_broadcast_chan_unref           (GcsBroadcastChan *self);
 GType             gcs_broadcast_chan_get_item_type   (GcsBroadcastChan *self);
 guint             gcs_broadcast_chan_get_capacity    (GcsBroadcastChan *self);
+GcsChanCore      *gcs_broadcast_chan_get_core        (GcsBroadcastChan *self);
 guint             gcs_broadcast_chan_get_receiver_count (GcsBroadcastChan *self);
 
 /* Sending side */
@@ -63,7 +63,8 @@ GcsBroadcastReceiver *gcs_broadcast_receiver_new_for_chan (GcsBroadcastChan *cha
 GcsPoll gcs_broadcast_receiver_poll         (GcsBroadcastReceiver *self,
                                              GcsWaker             *waker,
                                              GValue               *value,
-                                             guint64              *missed);
+                                             guint64              *missed,
+                                             GError              **error);
 void    gcs_broadcast_receiver_forget_waker (GcsBroadcastReceiver *self,
                                              GcsWaker             *waker);
 

@@ -48,6 +48,7 @@ struct _GcsBroadcastReceiver
   GcsBroadcastRx    rx;
   GValue            current;  /* what try_recv returned */
   guint64           lagged;   /* atomic: read by any thread */
+  GMainContext     *context;  /* the consuming context, once claimed */
 };
 
 G_DEFINE_FINAL_TYPE (GcsBroadcastReceiver, gcs_broadcast_receiver, G_TYPE_OBJECT)
@@ -89,6 +90,7 @@ gcs_broadcast_receiver_finalize (GObject *object)
     {
       gcs_broadcast_chan_remove_receiver (self->chan, &self->rx);
       gcs_broadcast_chan_unref (self->chan);
+      gcs_consumer_release_context (&self->context);
     }
   gcs_broadcast_receiver_clear_current (self);
 
@@ -186,13 +188,19 @@ gcs_broadcast_receiver_init (GcsBroadcastReceiver *self)
 }
 
 GcsPoll
-gcs_broadcast_receiver_poll (GcsBroadcastReceiver *self,
-                             GcsWaker             *waker,
-                             GValue               *value,
-                             guint64              *missed)
+gcs_broadcast_receiver_poll (GcsBroadcastReceiver  *self,
+                             GcsWaker              *waker,
+                             GValue                *value,
+                             guint64               *missed,
+                             GError               **error)
 {
-  GcsPoll result = gcs_broadcast_chan_recv (self->chan, &self->rx, waker, value, missed);
+  GcsPoll result;
 
+  *missed = 0;
+  if (waker != NULL &&
+      !gcs_consumer_claim_context (&self->context, gcs_waker_get_context (waker), self, error))
+    return GCS_POLL_ERROR;
+  result = gcs_broadcast_chan_recv (self->chan, &self->rx, waker, value, missed);
   if (G_UNLIKELY (result == GCS_POLL_ERROR))
     {
       __atomic_fetch_add (&self->lagged, *missed, __ATOMIC_RELAXED);
@@ -240,7 +248,7 @@ gcs_broadcast_receiver_try_recv (GcsBroadcastReceiver  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   gcs_broadcast_receiver_clear_current (self);
-  switch (gcs_broadcast_receiver_poll (self, NULL, &self->current, &missed))
+  switch (gcs_broadcast_receiver_poll (self, NULL, &self->current, &missed, NULL))
     {
     case GCS_POLL_READY:
       return &self->current;
@@ -261,14 +269,15 @@ gcs_broadcast_receiver_try_recv (GcsBroadcastReceiver  *self,
 
 static GcsPoll
 recv_poll (gpointer   owner,
+           gpointer   data,
            GcsWaker  *waker,
            GValue    *value,
            GError   **error)
 {
   guint64 missed = 0;
-  GcsPoll result = gcs_broadcast_receiver_poll (owner, waker, value, &missed);
+  GcsPoll result = gcs_broadcast_receiver_poll (owner, waker, value, &missed, error);
 
-  if (result == GCS_POLL_ERROR)
+  if (result == GCS_POLL_ERROR && missed > 0)
     set_lagged_error (missed, error);
   return result;
 }

@@ -183,19 +183,25 @@ gcs_broadcast_stream_poll_next (GcsStream  *stream,
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
     {
+      /* The last driver leaves the receiver's queue of waiters. */
+      if (self->waker != NULL)
+        gcs_broadcast_receiver_forget_waker (self->receiver, self->waker);
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
     }
 
   /* A lag is counted and skipped: the next poll goes on from the oldest
    * value held. */
-  while ((result = gcs_broadcast_receiver_poll (self->receiver, waker, item, &missed)) == GCS_POLL_ERROR)
+  if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+    return gcs_waker_yield (waker);
+  while ((result = gcs_broadcast_receiver_poll (self->receiver, waker, item, &missed, error)) == GCS_POLL_ERROR &&
+         missed > 0)
     {
       __atomic_fetch_add (&self->lagged, missed, __ATOMIC_RELAXED);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAGGED]);
       g_signal_emit (self, signals[SIGNAL_LAGGED], 0, missed);
     }
-  if (result == GCS_POLL_DONE)
+  if (result == GCS_POLL_DONE || result == GCS_POLL_ERROR)
     self->ended = TRUE;
   return result;
 }

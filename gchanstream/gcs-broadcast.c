@@ -16,9 +16,7 @@
 #include "config.h"
 
 #include "gcs-broadcast-private.h"
-#include "gcs-lock-private.h"
 #include "gcs-value-box-private.h"
-#include "gcs-wake-list-private.h"
 
 /**
  * SECTION:gcs-broadcast
@@ -60,14 +58,10 @@ typedef struct
 
 struct _GcsBroadcastChan
 {
-  gint       ref_count;
-  GType      item_type;
-  guint      capacity;
-  GcsMutex   lock;
-  Slot      *slots;
-  guint64    tail;         /* the position of the next value sent */
-  guint      n_senders;    /* open sender handles */
-  GQueue     receivers;    /* GcsBroadcastRx */
+  GcsChanCore  core;         /* its receivers are GcsBroadcastRx */
+  guint        capacity;
+  Slot        *slots;
+  guint64      tail;         /* the position of the next value sent */
 };
 
 /* What a slot held, to release after unlocking. */
@@ -80,46 +74,52 @@ slot_release (Slot *slot)
   slot->plain = (GValue) G_VALUE_INIT;
 }
 
+static void
+gcs_broadcast_chan_free (gpointer data)
+{
+  GcsBroadcastChan *self = data;
+
+  for (guint i = 0; i < self->capacity; i++)
+    slot_release (&self->slots[i]);
+  g_free (self->slots);
+  g_free (self);
+}
+
 GcsBroadcastChan *
 gcs_broadcast_chan_new (GType item_type,
                         guint capacity)
 {
   GcsBroadcastChan *self = g_new0 (GcsBroadcastChan, 1);
 
-  gcs_ref_init (&self->ref_count);
-  self->item_type = item_type;
+  gcs_chan_core_init (&self->core, item_type, gcs_broadcast_chan_free);
   self->capacity = capacity;
-  gcs_mutex_init (&self->lock);
   self->slots = g_new0 (Slot, capacity);
-  self->n_senders = 1;
-  g_queue_init (&self->receivers);
   return self;
 }
 
 GcsBroadcastChan *
 gcs_broadcast_chan_ref (GcsBroadcastChan *self)
 {
-  gcs_ref_inc (&self->ref_count);
+  gcs_chan_core_ref (&self->core);
   return self;
 }
 
 void
 gcs_broadcast_chan_unref (GcsBroadcastChan *self)
 {
-  if (!gcs_ref_dec (&self->ref_count))
-    return;
-  g_assert (self->receivers.length == 0);
-  for (guint i = 0; i < self->capacity; i++)
-    slot_release (&self->slots[i]);
-  g_free (self->slots);
-  gcs_mutex_clear (&self->lock);
-  g_free (self);
+  gcs_chan_core_unref (&self->core);
+}
+
+GcsChanCore *
+gcs_broadcast_chan_get_core (GcsBroadcastChan *self)
+{
+  return &self->core;
 }
 
 GType
 gcs_broadcast_chan_get_item_type (GcsBroadcastChan *self)
 {
-  return self->item_type;
+  return self->core.item_type;
 }
 
 guint
@@ -131,12 +131,7 @@ gcs_broadcast_chan_get_capacity (GcsBroadcastChan *self)
 guint
 gcs_broadcast_chan_get_receiver_count (GcsBroadcastChan *self)
 {
-  guint n;
-
-  gcs_mutex_lock (&self->lock);
-  n = self->receivers.length;
-  gcs_mutex_unlock (&self->lock);
-  return n;
+  return gcs_chan_core_get_receiver_count (&self->core);
 }
 
 /* The position of the oldest value held. */
@@ -146,43 +141,16 @@ gcs_broadcast_chan_oldest_locked (GcsBroadcastChan *self)
   return self->tail > self->capacity ? self->tail - self->capacity : 0;
 }
 
-static void
-gcs_broadcast_chan_steal_wakers_locked (GcsBroadcastChan *self,
-                                        GcsWakeList      *wakers)
-{
-  for (GList *l = self->receivers.head; l != NULL; l = l->next)
-    {
-      GcsBroadcastRx *rx = l->data;
-
-      gcs_wake_list_add (wakers, g_steal_pointer (&rx->waker));
-    }
-}
-
 gboolean
 gcs_broadcast_chan_add_sender (GcsBroadcastChan *self)
 {
-  gboolean added;
-
-  gcs_mutex_lock (&self->lock);
-  /* Once every sender is gone the receivers may have seen the end. */
-  added = self->n_senders > 0;
-  if (added)
-    self->n_senders++;
-  gcs_mutex_unlock (&self->lock);
-  return added;
+  return gcs_chan_core_add_sender (&self->core);
 }
 
 void
 gcs_broadcast_chan_remove_sender (GcsBroadcastChan *self)
 {
-  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
-
-  gcs_mutex_lock (&self->lock);
-  g_assert (self->n_senders > 0);
-  if (--self->n_senders == 0)
-    gcs_broadcast_chan_steal_wakers_locked (self, &wakers);
-  gcs_mutex_unlock (&self->lock);
-  gcs_wake_list_wake (&wakers);
+  gcs_chan_core_remove_sender (&self->core);
 }
 
 /* Stores *@value (moved) for every receiver and returns how many there
@@ -199,8 +167,8 @@ gcs_broadcast_chan_send (GcsBroadcastChan *self,
   if (!gcs_type_is_plain (G_VALUE_TYPE (value)))
     box = gcs_value_box_new (value);
 
-  gcs_mutex_lock (&self->lock);
-  n_receivers = self->receivers.length;
+  gcs_mutex_lock (&self->core.lock);
+  n_receivers = self->core.receivers.length;
   if (n_receivers > 0)
     {
       Slot *slot = &self->slots[self->tail % self->capacity];
@@ -210,9 +178,10 @@ gcs_broadcast_chan_send (GcsBroadcastChan *self,
       slot->box = g_steal_pointer (&box);
       slot->remaining = n_receivers;
       self->tail++;
-      gcs_broadcast_chan_steal_wakers_locked (self, &wakers);
+      for (GList *l = self->core.receivers.head; l != NULL; l = l->next)
+        gcs_chan_core_wake_head_locked (&self->core, l->data, &wakers);
     }
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
   slot_release (&overwritten);
   gcs_wake_list_wake (&wakers);
@@ -232,11 +201,12 @@ void
 gcs_broadcast_chan_add_receiver (GcsBroadcastChan *self,
                                  GcsBroadcastRx   *rx)
 {
-  rx->link.data = rx;
-  gcs_mutex_lock (&self->lock);
+  /* Under the lock: no value is sent between reading the tail and
+   * joining the receivers that take a share of it. */
+  gcs_mutex_lock (&self->core.lock);
   rx->next = self->tail;
-  g_queue_push_tail_link (&self->receivers, &rx->link);
-  gcs_mutex_unlock (&self->lock);
+  gcs_chan_core_add_receiver_locked (&self->core, &rx->core);
+  gcs_mutex_unlock (&self->core.lock);
 }
 
 /* The receiver gives up its share of the values it has not read; those
@@ -247,11 +217,12 @@ gcs_broadcast_chan_remove_receiver (GcsBroadcastChan *self,
 {
   GcsValueBox **released = NULL;
   guint n_released = 0;
-  GcsWaker *waker;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+  GQueue closed = G_QUEUE_INIT;
   guint64 start;
 
-  gcs_mutex_lock (&self->lock);
-  g_queue_unlink (&self->receivers, &rx->link);
+  gcs_mutex_lock (&self->core.lock);
+  gcs_chan_core_remove_receiver_locked (&self->core, &rx->core, &wakers, &closed);
   start = MAX (rx->next, gcs_broadcast_chan_oldest_locked (self));
   for (guint64 p = start; p < self->tail; p++)
     {
@@ -263,11 +234,11 @@ gcs_broadcast_chan_remove_receiver (GcsBroadcastChan *self,
         released = g_new (GcsValueBox *, self->tail - p);
       released[n_released++] = g_steal_pointer (&slot->box);
     }
-  waker = g_steal_pointer (&rx->waker);
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
-  if (waker != NULL)
-    gcs_waker_unref (waker);
+  gcs_wake_list_wake (&wakers);
+  gcs_chan_core_complete_closed (&closed);
+  gcs_core_rx_clear (&rx->core);
   for (guint i = 0; i < n_released; i++)
     gcs_value_box_unref (released[i]);
   g_free (released);
@@ -283,14 +254,17 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
                          GValue           *value,
                          guint64          *missed)
 {
-  GcsWaker *old_waker = NULL;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
   GcsValueBox *box = NULL;
   guint64 oldest;
   GcsPoll result;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   oldest = gcs_broadcast_chan_oldest_locked (self);
-  if (G_UNLIKELY (rx->next < oldest))
+  /* Waits on this receiver made before @waker's take their turn first. */
+  if (rx->next < self->tail && !gcs_chan_core_turn_locked (&self->core, &rx->core, waker, &wakers))
+    result = GCS_POLL_PENDING;
+  else if (G_UNLIKELY (rx->next < oldest))
     {
       *missed = oldest - rx->next;
       rx->next = oldest;
@@ -310,24 +284,19 @@ gcs_broadcast_chan_recv (GcsBroadcastChan *self,
       rx->next++;
       result = GCS_POLL_READY;
     }
-  else if (self->n_senders == 0)
+  else if (self->core.n_senders == 0)
     result = GCS_POLL_DONE;
   else
     {
-      if (waker != NULL && rx->waker != waker)
-        {
-          old_waker = rx->waker;
-          rx->waker = gcs_waker_ref (waker);
-        }
+      gcs_chan_core_park_locked (&self->core, &rx->core, waker);
       result = GCS_POLL_PENDING;
     }
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
+  gcs_wake_list_wake (&wakers);
   /* Copied, or moved by its last owner, outside the lock. */
   if (box != NULL)
     gcs_value_box_take (box, value);
-  if (old_waker != NULL)
-    gcs_waker_unref (old_waker);
   return result;
 }
 
@@ -338,9 +307,9 @@ gcs_broadcast_chan_get_pending (GcsBroadcastChan *self,
 {
   guint n;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   n = self->tail - MAX (rx->next, gcs_broadcast_chan_oldest_locked (self));
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
   return n;
 }
 
@@ -349,14 +318,7 @@ gcs_broadcast_chan_forget_waker (GcsBroadcastChan *self,
                                  GcsBroadcastRx   *rx,
                                  GcsWaker         *waker)
 {
-  GcsWaker *old = NULL;
-
-  gcs_mutex_lock (&self->lock);
-  if (rx->waker == waker)
-    old = g_steal_pointer (&rx->waker);
-  gcs_mutex_unlock (&self->lock);
-  if (old != NULL)
-    gcs_waker_unref (old);
+  gcs_chan_core_forget_waker (&self->core, &rx->core, waker, FALSE);
 }
 
 /**

@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "gcs-chan-core-private.h"
 #include "gcs-channel.h"
 #include "gcs-queue-private.h"
 #include "gcs-waker-private.h"
@@ -20,6 +21,7 @@ GcsChan  *gcs_chan_new                  (GType          item_type,
                                          GcsOverflow    overflow);
 GcsChan  *gcs_chan_ref                  (GcsChan       *self);
 void      gcs_chan_unref                (GcsChan       *self);
+GcsChanCore *gcs_chan_get_core          (GcsChan       *self);
 
 GType     gcs_chan_get_item_type        (GcsChan       *self);
 guint     gcs_chan_get_capacity         (GcsChan       *self);
@@ -58,7 +60,11 @@ guint     gcs_chan_take_blocking        (GcsChan       *self,
                                          gboolean      *ended,
                                          GError       **error);
 void      gcs_chan_forget_waker         (GcsChan       *self,
+                                         GcsWaker      *waker,
+                                         gboolean       items_left);
+gboolean  gcs_chan_take_turn            (GcsChan       *self,
                                          GcsWaker      *waker);
+GcsCoreRx *gcs_chan_get_rx              (GcsChan       *self);
 void      gcs_chan_set_consumer_context (GcsChan       *self,
                                          GMainContext  *context);
 void      gcs_chan_close_receiver       (GcsChan       *self,

@@ -11,9 +11,9 @@
 
 #include "config.h"
 
+#include "gcs-chan-core-private.h"
 #include "gcs-channel-private.h"
 #include "gcs-error.h"
-#include "gcs-lock-private.h"
 #include "gcs-queue-private.h"
 #include "gcs-receiver-private.h"
 #include "gcs-sender-private.h"
@@ -66,20 +66,14 @@ typedef struct
 
 struct _GcsChan
 {
-  gint            ref_count;
-  GType           item_type;
+  GcsChanCore     core;          /* its cond: blocked senders and receiver */
   guint           capacity;      /* 0: unbounded */
   GcsOverflow     overflow;
 
-  GcsMutex        lock;
-  GcsCond         cond;          /* blocked senders, a blocked receiver */
+  GcsCoreRx       rx;            /* the one receiver; closed once not open */
   GcsQueue        queue;
   GQueue          waiters;       /* SendWaiter, oldest first */
-  guint           n_senders;     /* open sender handles */
-  guint           rx_closed : 1;
-  guint           rx_blocked : 1;
   guint64         dropped;
-  GcsWaker       *rx_waker;      /* set while the consumer is parked */
   GMainContext   *rx_context;    /* the consuming context, once known */
 
   gint            filled;        /* atomic hint: a push since the last take */
@@ -99,6 +93,18 @@ struct _GcsChan
 
 #define GCS_QUEUE_BLOCK_SIZE 128
 
+static void
+gcs_chan_free (gpointer data)
+{
+  GcsChan *self = data;
+
+  g_assert (self->waiters.length == 0);
+  gcs_queue_clear (&self->queue);
+  gcs_core_rx_clear (&self->rx);
+  g_clear_pointer (&self->rx_context, g_main_context_unref);
+  g_free (self);
+}
+
 GcsChan *
 gcs_chan_new (GType       item_type,
               guint       capacity,
@@ -110,43 +116,38 @@ gcs_chan_new (GType       item_type,
    * steady flow allocates nothing; an unbounded one keeps a spare. */
   guint max_free = capacity ? capacity / block_size + 2 : 1;
 
-  gcs_ref_init (&self->ref_count);
-  self->item_type = item_type;
+  gcs_chan_core_init (&self->core, item_type, gcs_chan_free);
   self->capacity = capacity;
   self->overflow = overflow;
-  gcs_mutex_init (&self->lock);
-  gcs_cond_init (&self->cond);
   gcs_queue_init (&self->queue, block_size, max_free);
   g_queue_init (&self->waiters);
-  self->n_senders = 1;
+  gcs_chan_core_add_receiver (&self->core, &self->rx);
   return self;
 }
 
 GcsChan *
 gcs_chan_ref (GcsChan *self)
 {
-  gcs_ref_inc (&self->ref_count);
+  gcs_chan_core_ref (&self->core);
   return self;
 }
 
 void
 gcs_chan_unref (GcsChan *self)
 {
-  if (!gcs_ref_dec (&self->ref_count))
-    return;
-  g_assert (self->waiters.length == 0);
-  gcs_queue_clear (&self->queue);
-  g_clear_pointer (&self->rx_waker, gcs_waker_unref);
-  g_clear_pointer (&self->rx_context, g_main_context_unref);
-  gcs_cond_clear (&self->cond);
-  gcs_mutex_clear (&self->lock);
-  g_free (self);
+  gcs_chan_core_unref (&self->core);
+}
+
+GcsChanCore *
+gcs_chan_get_core (GcsChan *self)
+{
+  return &self->core;
 }
 
 GType
 gcs_chan_get_item_type (GcsChan *self)
 {
-  return self->item_type;
+  return self->core.item_type;
 }
 
 guint
@@ -160,9 +161,9 @@ gcs_chan_get_length (GcsChan *self)
 {
   guint length;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   length = self->queue.length;
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
   return length + (guint) __atomic_load_n (&self->in_hand, __ATOMIC_RELAXED);
 }
 
@@ -178,9 +179,9 @@ gcs_chan_get_dropped (GcsChan *self)
 {
   guint64 dropped;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   dropped = self->dropped;
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
   return dropped;
 }
 
@@ -193,64 +194,25 @@ gcs_chan_has_room_locked (GcsChan *self)
 static inline gboolean
 gcs_chan_ended_locked (GcsChan *self)
 {
-  return self->queue.length == 0 && (self->n_senders == 0 || self->rx_closed);
-}
-
-/* Returns the parked consumer's waker, to wake once the lock is released. */
-static inline GcsWaker *
-gcs_chan_steal_waker_locked (GcsChan *self)
-{
-  if (G_UNLIKELY (self->rx_blocked))
-    gcs_cond_broadcast (&self->cond);
-  return g_steal_pointer (&self->rx_waker);
-}
-
-static inline void
-wake_and_unref (GcsWaker *waker)
-{
-  if (waker != NULL)
-    {
-      gcs_waker_wake (waker);
-      gcs_waker_unref (waker);
-    }
+  return self->queue.length == 0 && (self->core.n_senders == 0 || !self->rx.open);
 }
 
 gboolean
 gcs_chan_add_sender (GcsChan *self)
 {
-  gboolean added;
-
-  gcs_mutex_lock (&self->lock);
-  /* Once every sender is gone the receiver may have seen the end. */
-  added = self->n_senders > 0;
-  if (added)
-    self->n_senders++;
-  gcs_mutex_unlock (&self->lock);
-  return added;
+  return gcs_chan_core_add_sender (&self->core);
 }
 
 void
 gcs_chan_remove_sender (GcsChan *self)
 {
-  GcsWaker *waker = NULL;
-
-  gcs_mutex_lock (&self->lock);
-  g_assert (self->n_senders > 0);
-  if (--self->n_senders == 0)
-    waker = gcs_chan_steal_waker_locked (self);
-  gcs_mutex_unlock (&self->lock);
-  wake_and_unref (waker);
+  gcs_chan_core_remove_sender (&self->core);
 }
 
 gboolean
 gcs_chan_is_closed_for_send (GcsChan *self)
 {
-  gboolean closed;
-
-  gcs_mutex_lock (&self->lock);
-  closed = self->rx_closed;
-  gcs_mutex_unlock (&self->lock);
-  return closed;
+  return !gcs_chan_core_has_receivers (&self->core);
 }
 
 static void
@@ -270,12 +232,12 @@ typedef enum
 /* Queues *value (moved) unless the channel is closed or, with the BLOCK
  * policy, full. *dropped receives a value to unset after unlocking. */
 static PushResult
-gcs_chan_push_locked (GcsChan   *self,
-                      GValue    *value,
-                      GValue    *dropped,
-                      GcsWaker **waker)
+gcs_chan_push_locked (GcsChan     *self,
+                      GValue      *value,
+                      GValue      *dropped,
+                      GcsWakeList *wakers)
 {
-  if (G_UNLIKELY (self->rx_closed))
+  if (G_UNLIKELY (!self->rx.open))
     return PUSH_CLOSED;
 
   if (G_UNLIKELY (!gcs_chan_has_room_locked (self)))
@@ -302,7 +264,7 @@ gcs_chan_push_locked (GcsChan   *self,
    * on this line, and every store would pull it away from it. */
   if (!__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
     __atomic_store_n (&self->filled, 1, __ATOMIC_RELAXED);
-  *waker = gcs_chan_steal_waker_locked (self);
+  gcs_chan_core_wake_head_locked (&self->core, &self->rx, wakers);
   return PUSH_QUEUED;
 }
 
@@ -320,9 +282,9 @@ static void
 gcs_chan_cancelled_cb (GCancellable *cancellable,
                        GcsChan      *self)
 {
-  gcs_mutex_lock (&self->lock);
-  gcs_cond_broadcast (&self->cond);
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
+  gcs_cond_broadcast (&self->core.cond);
+  gcs_mutex_unlock (&self->core.lock);
 }
 
 gboolean
@@ -334,20 +296,21 @@ gcs_chan_send (GcsChan       *self,
 {
   SendWaiter waiter = { .state = WAITER_WAITING };
   GValue dropped = G_VALUE_INIT;
-  GcsWaker *waker = NULL;
+  GcsWakeList wakers;
   gulong handler = 0;
   PushResult result;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
-  if (!gcs_value_coerce (self->item_type, value, &waiter.value, error))
+  if (!gcs_value_coerce (self->core.item_type, value, &waiter.value, error))
     return FALSE;
 
-  gcs_mutex_lock (&self->lock);
-  result = gcs_chan_push_locked (self, &waiter.value, &dropped, &waker);
+  gcs_wake_list_init (&wakers);
+  gcs_mutex_lock (&self->core.lock);
+  result = gcs_chan_push_locked (self, &waiter.value, &dropped, &wakers);
   if (result == PUSH_FULL && blocking && gcs_chan_is_consumer_thread_locked (self))
     {
-      gcs_mutex_unlock (&self->lock);
+      gcs_mutex_unlock (&self->core.lock);
       gcs_value_clear (&waiter.value);
       g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_FULL,
                            "gcs_sender_send_blocking() would deadlock: the channel is full "
@@ -357,18 +320,18 @@ gcs_chan_send (GcsChan       *self,
   if (result == PUSH_FULL && blocking)
     {
       /* Connecting may run the handler at once, which takes the lock. */
-      gcs_mutex_unlock (&self->lock);
+      gcs_mutex_unlock (&self->core.lock);
       if (cancellable != NULL)
         handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_cancelled_cb), self, NULL);
-      gcs_mutex_lock (&self->lock);
+      gcs_mutex_lock (&self->core.lock);
 
-      result = gcs_chan_push_locked (self, &waiter.value, &dropped, &waker);
+      result = gcs_chan_push_locked (self, &waiter.value, &dropped, &wakers);
       if (result == PUSH_FULL)
         {
           waiter.link.data = &waiter;
           g_queue_push_tail_link (&self->waiters, &waiter.link);
           while (waiter.state == WAITER_WAITING && !g_cancellable_is_cancelled (cancellable))
-            gcs_cond_wait (&self->cond, &self->lock);
+            gcs_cond_wait (&self->core.cond, &self->core.lock);
           if (waiter.state == WAITER_WAITING)
             {
               g_queue_unlink (&self->waiters, &waiter.link);
@@ -376,11 +339,11 @@ gcs_chan_send (GcsChan       *self,
             }
         }
     }
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
-  wake_and_unref (waker);
+  gcs_wake_list_wake (&wakers);
   if (gcs_value_is_set (&dropped))
     gcs_value_clear (&dropped);
 
@@ -431,14 +394,14 @@ gcs_chan_send_cancelled_cb (gpointer data)
   GcsChan *self = g_object_get_data (G_OBJECT (task), "gcs-chan");
   gboolean was_waiting;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   was_waiting = waiter->state == WAITER_WAITING;
   if (was_waiting)
     {
       g_queue_unlink (&self->waiters, &waiter->link);
       waiter->state = WAITER_CANCELLED;
     }
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
   if (was_waiting)
     {
@@ -531,34 +494,35 @@ gcs_chan_send_async (GcsChan      *self,
   GCancellable *cancellable = g_task_get_cancellable (task);
   SendWaiter *waiter = g_new0 (SendWaiter, 1);
   GValue dropped = G_VALUE_INIT;
-  GcsWaker *waker = NULL;
+  GcsWakeList wakers;
   GError *error = NULL;
   PushResult result;
 
   g_task_set_task_data (task, waiter, send_waiter_free);
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (!gcs_value_coerce (self->item_type, value, &waiter->value, &error))
+  if (!gcs_value_coerce (self->core.item_type, value, &waiter->value, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  gcs_wake_list_init (&wakers);
 
-  gcs_mutex_lock (&self->lock);
-  result = gcs_chan_push_locked (self, &waiter->value, &dropped, &waker);
+  gcs_mutex_lock (&self->core.lock);
+  result = gcs_chan_push_locked (self, &waiter->value, &dropped, &wakers);
   if (result == PUSH_FULL && cancellable != NULL)
     {
       /* Connect the cancel handler before queueing the waiter, so that
        * whatever completes the waiter can always disconnect it. */
-      gcs_mutex_unlock (&self->lock);
+      gcs_mutex_unlock (&self->core.lock);
       g_object_set_data_full (G_OBJECT (task), "gcs-chan", gcs_chan_ref (self),
                               (GDestroyNotify) gcs_chan_unref);
       waiter->cancellable = g_object_ref (cancellable);
       gcs_tsan_release (task);
       waiter->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_send_cancelled_handler),
                                                       g_object_ref (task), g_object_unref);
-      gcs_mutex_lock (&self->lock);
-      result = gcs_chan_push_locked (self, &waiter->value, &dropped, &waker);
+      gcs_mutex_lock (&self->core.lock);
+      result = gcs_chan_push_locked (self, &waiter->value, &dropped, &wakers);
     }
   if (result == PUSH_FULL)
     {
@@ -569,9 +533,9 @@ gcs_chan_send_async (GcsChan      *self,
   else
     /* Never queued: a cancel idle finds nothing to take out. */
     waiter->state = result == PUSH_QUEUED ? WAITER_ADMITTED : WAITER_CLOSED;
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
-  wake_and_unref (waker);
+  gcs_wake_list_wake (&wakers);
   if (gcs_value_is_set (&dropped))
     gcs_value_clear (&dropped);
   if (result == PUSH_FULL)
@@ -652,21 +616,25 @@ gcs_chan_take (GcsChan   *self,
                GcsWaker  *waker,
                gboolean  *ended)
 {
-  GcsWaker *old_waker = NULL;
   GSList *tasks = NULL;
   gboolean wake_blocked = FALSE;
+  GcsWakeList wakers;
   guint n;
 
   g_assert (batch->length == 0);
+  gcs_wake_list_init (&wakers);
   *ended = FALSE;
   /* Nothing pushed since the last take: wait for a push before taking
    * the lock, once, so that the senders find it free more often. */
   if (spin && !__atomic_load_n (&self->filled, __ATOMIC_RELAXED))
     gcs_chan_spin_for_push (self);
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   __atomic_store_n (&self->filled, 0, __ATOMIC_RELAXED);
   n = self->queue.length;
-  if (n > 0)
+  /* Consumers that waited first take their turn first. */
+  if (n > 0 && G_UNLIKELY (!gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers)))
+    n = 0;
+  else if (n > 0)
     {
       if (all)
         {
@@ -687,19 +655,15 @@ gcs_chan_take (GcsChan   *self,
     }
   else if (gcs_chan_ended_locked (self))
     *ended = TRUE;
-  else if (waker != NULL && self->rx_waker != waker)
-    {
-      old_waker = self->rx_waker;
-      self->rx_waker = gcs_waker_ref (waker);
-    }
-  gcs_mutex_unlock (&self->lock);
+  else
+    gcs_chan_core_park_locked (&self->core, &self->rx, waker);
+  gcs_mutex_unlock (&self->core.lock);
 
   /* The admitted senders' state changed under the lock, so a broadcast
    * after it is released is never lost. */
   if (wake_blocked)
-    gcs_cond_broadcast (&self->cond);
-  if (old_waker != NULL)
-    gcs_waker_unref (old_waker);
+    gcs_cond_broadcast (&self->core.cond);
+  gcs_wake_list_wake (&wakers);
   if (G_UNLIKELY (tasks != NULL))
     complete_waiters (tasks, FALSE);
   return n;
@@ -722,13 +686,11 @@ gcs_chan_take_blocking (GcsChan       *self,
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_cancelled_cb), self, NULL);
 
-  gcs_mutex_lock (&self->lock);
-  self->rx_blocked = TRUE;
+  gcs_mutex_lock (&self->core.lock);
   while (self->queue.length == 0 && !gcs_chan_ended_locked (self) &&
          !g_cancellable_is_cancelled (cancellable))
-    gcs_cond_wait (&self->cond, &self->lock);
-  self->rx_blocked = FALSE;
-  gcs_mutex_unlock (&self->lock);
+    gcs_chan_core_wait_locked (&self->core);
+  gcs_mutex_unlock (&self->core.lock);
 
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
@@ -739,18 +701,36 @@ gcs_chan_take_blocking (GcsChan       *self,
 
 /* A consumer that stops polling takes back its waker, so the channel does
  * not keep its context alive. */
+/* With @items_left, the consumer leaves items in the receiver's batch:
+ * the next consumer in line wakes to take them. */
 void
 gcs_chan_forget_waker (GcsChan  *self,
-                       GcsWaker *waker)
+                       GcsWaker *waker,
+                       gboolean  items_left)
 {
-  GcsWaker *old = NULL;
+  gcs_chan_core_forget_waker (&self->core, &self->rx, waker, items_left);
+}
 
-  gcs_mutex_lock (&self->lock);
-  if (self->rx_waker == waker)
-    old = g_steal_pointer (&self->rx_waker);
-  gcs_mutex_unlock (&self->lock);
-  if (old != NULL)
-    gcs_waker_unref (old);
+/* For items already in the receiver's batch: whether @waker may take the
+ * next one now (see gcs_chan_core_turn_locked()). */
+gboolean
+gcs_chan_take_turn (GcsChan  *self,
+                    GcsWaker *waker)
+{
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+  gboolean turn;
+
+  gcs_mutex_lock (&self->core.lock);
+  turn = gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers);
+  gcs_mutex_unlock (&self->core.lock);
+  gcs_wake_list_wake (&wakers);
+  return turn;
+}
+
+GcsCoreRx *
+gcs_chan_get_rx (GcsChan *self)
+{
+  return &self->rx;
 }
 
 void
@@ -759,10 +739,10 @@ gcs_chan_set_consumer_context (GcsChan      *self,
 {
   GMainContext *old;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   old = self->rx_context;
   self->rx_context = context ? g_main_context_ref (context) : NULL;
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
   if (old != NULL)
     g_main_context_unref (old);
 }
@@ -776,12 +756,12 @@ gcs_chan_close_receiver (GcsChan  *self,
   GcsQueue discarded;
   GSList *tasks = NULL;
   gboolean wake_blocked = FALSE;
-  GcsWaker *waker;
 
   gcs_queue_init (&discarded, self->queue.block_size, 0);
+  /* No send from now on; the consumers wake to drain and see the end. */
+  gcs_chan_core_remove_receiver (&self->core, &self->rx);
 
-  gcs_mutex_lock (&self->lock);
-  self->rx_closed = TRUE;
+  gcs_mutex_lock (&self->core.lock);
   while (self->waiters.head != NULL)
     {
       SendWaiter *waiter = g_queue_pop_head_link (&self->waiters)->data;
@@ -793,14 +773,12 @@ gcs_chan_close_receiver (GcsChan  *self,
         wake_blocked = TRUE;
     }
   if (wake_blocked)
-    gcs_cond_broadcast (&self->cond);
+    gcs_cond_broadcast (&self->core.cond);
   if (discard)
     gcs_queue_steal (&self->queue, &discarded);
-  waker = gcs_chan_steal_waker_locked (self);
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
   complete_waiters (g_slist_reverse (tasks), TRUE);
-  wake_and_unref (waker);
   gcs_queue_clear (&discarded);
 }
 

@@ -8,8 +8,7 @@
 #include <gio/gio.h>
 
 #include "gcs-oneshot.h"
-#include "gcs-stream.h"
-#include "gcs-waker-private.h"
+#include "gcs-chan-core-private.h"
 
 G_BEGIN_DECLS
 
@@ -29,6 +28,7 @@ GcsOneshotChan *gcs_oneshot_chan_new             (GType           item_type);
 GcsOneshotChan *gcs_oneshot_chan_ref             (GcsOneshotChan *self);
 void            gcs_oneshot_chan_unref           (GcsOneshotChan *self);
 GType           gcs_oneshot_chan_get_item_type   (GcsOneshotChan *self);
+GcsChanCore    *gcs_oneshot_chan_get_core        (GcsOneshotChan *self);
 
 /* Sending side */
 gboolean        gcs_oneshot_chan_send            (GcsOneshotChan *self,

@@ -38,6 +38,7 @@ struct _GcsOneshotReceiver
   GObject         parent_instance;
   GcsOneshotChan *chan;
   GValue          current;  /* what try_recv returned */
+  GMainContext   *context;  /* the consuming context, once claimed */
 };
 
 G_DEFINE_FINAL_TYPE (GcsOneshotReceiver, gcs_oneshot_receiver, G_TYPE_OBJECT)
@@ -75,6 +76,7 @@ gcs_oneshot_receiver_finalize (GObject *object)
     {
       gcs_oneshot_chan_close_receiver (self->chan, TRUE);
       gcs_oneshot_chan_unref (self->chan);
+      gcs_consumer_release_context (&self->context);
     }
   gcs_oneshot_receiver_clear_current (self);
 
@@ -158,6 +160,9 @@ gcs_oneshot_receiver_poll (GcsOneshotReceiver  *self,
                            GValue              *value,
                            GError             **error)
 {
+  if (waker != NULL &&
+      !gcs_consumer_claim_context (&self->context, gcs_waker_get_context (waker), self, error))
+    return GCS_POLL_ERROR;
   return poll_from_take (gcs_oneshot_chan_take (self->chan, waker, value, error));
 }
 
@@ -213,13 +218,17 @@ gcs_oneshot_receiver_try_recv (GcsOneshotReceiver  *self,
 /* recv_async: an unsent channel is a failure, a taken one the end. */
 static GcsPoll
 recv_poll (gpointer   owner,
+           gpointer   data,
            GcsWaker  *waker,
            GValue    *value,
            GError   **error)
 {
   GcsOneshotReceiver *self = owner;
-  GcsOneshotTake take = gcs_oneshot_chan_take (self->chan, waker, value, error);
+  GcsOneshotTake take;
 
+  if (!gcs_consumer_claim_context (&self->context, gcs_waker_get_context (waker), self, error))
+    return GCS_POLL_ERROR;
+  take = gcs_oneshot_chan_take (self->chan, waker, value, error);
   if (take == GCS_ONESHOT_UNSENT)
     {
       set_unsent_error (error);

@@ -153,6 +153,9 @@ gcs_oneshot_stream_poll_next (GcsStream  *stream,
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
     {
+      /* The last driver leaves the receiver's queue of waiters. */
+      if (self->waker != NULL)
+        gcs_oneshot_receiver_forget_waker (self->receiver, self->waker);
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
     }

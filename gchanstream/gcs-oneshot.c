@@ -9,7 +9,6 @@
 
 #include "config.h"
 
-#include "gcs-lock-private.h"
 #include "gcs-oneshot-private.h"
 #include "gcs-value-private.h"
 
@@ -69,67 +68,64 @@ typedef enum
   STATE_EMPTY,
   STATE_VALUE,
   STATE_FAILED,
-  STATE_UNSENT,
   STATE_TAKEN,
 } State;
 
+/* The sender gone without sending is EMPTY with no sender left. */
 struct _GcsOneshotChan
 {
-  gint       ref_count;
-  GType      item_type;
-  GcsMutex   lock;
-  State      state;
-  GValue     value;
-  GError    *failure;
-  gboolean   rx_closed;
-  GcsWaker  *rx_waker;    /* set while the receiver is parked */
+  GcsChanCore  core;
+  GcsCoreRx    rx;        /* the receiver; closed once not open */
+  State        state;
+  GValue       value;
+  GError      *failure;
 };
+
+static void
+gcs_oneshot_chan_free (gpointer data)
+{
+  GcsOneshotChan *self = data;
+
+  if (gcs_value_is_set (&self->value))
+    gcs_value_clear (&self->value);
+  g_clear_error (&self->failure);
+  gcs_core_rx_clear (&self->rx);
+  g_free (self);
+}
 
 GcsOneshotChan *
 gcs_oneshot_chan_new (GType item_type)
 {
   GcsOneshotChan *self = g_new0 (GcsOneshotChan, 1);
 
-  gcs_ref_init (&self->ref_count);
-  self->item_type = item_type;
-  gcs_mutex_init (&self->lock);
+  gcs_chan_core_init (&self->core, item_type, gcs_oneshot_chan_free);
+  gcs_chan_core_add_receiver (&self->core, &self->rx);
   return self;
 }
 
 GcsOneshotChan *
 gcs_oneshot_chan_ref (GcsOneshotChan *self)
 {
-  gcs_ref_inc (&self->ref_count);
+  gcs_chan_core_ref (&self->core);
   return self;
 }
 
 void
 gcs_oneshot_chan_unref (GcsOneshotChan *self)
 {
-  if (!gcs_ref_dec (&self->ref_count))
-    return;
-  if (gcs_value_is_set (&self->value))
-    gcs_value_clear (&self->value);
-  g_clear_error (&self->failure);
-  g_clear_pointer (&self->rx_waker, gcs_waker_unref);
-  gcs_mutex_clear (&self->lock);
-  g_free (self);
+  gcs_chan_core_unref (&self->core);
+}
+
+GcsChanCore *
+gcs_oneshot_chan_get_core (GcsOneshotChan *self)
+{
+  return &self->core;
 }
 
 GType
 gcs_oneshot_chan_get_item_type (GcsOneshotChan *self)
 {
-  return self->item_type;
-}
-
-static void
-wake_and_unref (GcsWaker *waker)
-{
-  if (waker != NULL)
-    {
-      gcs_waker_wake (waker);
-      gcs_waker_unref (waker);
-    }
+  return self->core.item_type;
 }
 
 /* Stores *@value (moved) or @failure (taken), one of them; FALSE when the
@@ -140,11 +136,11 @@ gcs_oneshot_chan_send (GcsOneshotChan *self,
                        GValue         *value,
                        GError         *failure)
 {
-  GcsWaker *waker = NULL;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
   gboolean sent;
 
-  gcs_mutex_lock (&self->lock);
-  sent = !self->rx_closed && self->state == STATE_EMPTY;
+  gcs_mutex_lock (&self->core.lock);
+  sent = self->rx.open && self->state == STATE_EMPTY;
   if (sent)
     {
       if (failure != NULL)
@@ -154,64 +150,55 @@ gcs_oneshot_chan_send (GcsOneshotChan *self,
         }
       else
         {
-          self->value = *value;
-          *value = (GValue) G_VALUE_INIT;
+          gcs_value_move (&self->value, value);
           self->state = STATE_VALUE;
         }
-      waker = g_steal_pointer (&self->rx_waker);
+      gcs_chan_core_wake_rx_locked (&self->core, &self->rx, &wakers);
     }
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
-  wake_and_unref (waker);
+  gcs_wake_list_wake (&wakers);
   return sent;
 }
 
-/* The sender goes without sending. */
+/* The sender goes, sent or not. */
 void
 gcs_oneshot_chan_close_sender (GcsOneshotChan *self)
 {
-  GcsWaker *waker = NULL;
-
-  gcs_mutex_lock (&self->lock);
-  if (self->state == STATE_EMPTY)
-    {
-      self->state = STATE_UNSENT;
-      waker = g_steal_pointer (&self->rx_waker);
-    }
-  gcs_mutex_unlock (&self->lock);
-
-  wake_and_unref (waker);
+  gcs_chan_core_remove_sender (&self->core);
 }
 
 gboolean
 gcs_oneshot_chan_is_closed_for_send (GcsOneshotChan *self)
 {
-  gboolean closed;
-
-  gcs_mutex_lock (&self->lock);
-  closed = self->rx_closed;
-  gcs_mutex_unlock (&self->lock);
-  return closed;
+  return !gcs_chan_core_has_receivers (&self->core);
 }
 
 /* Takes what was sent into @value (uninitialized) or @error. With a
- * @waker, a PENDING answer registers it. */
+ * @waker, a PENDING answer parks it. */
 GcsOneshotTake
 gcs_oneshot_chan_take (GcsOneshotChan  *self,
                        GcsWaker        *waker,
                        GValue          *value,
                        GError         **error)
 {
-  GcsWaker *old_waker = NULL;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
   GError *failure = NULL;
   GcsOneshotTake result;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
+  /* What was sent goes to the first wait in line; the end to every one. */
+  if ((self->state == STATE_VALUE || self->state == STATE_FAILED) &&
+      !gcs_chan_core_turn_locked (&self->core, &self->rx, waker, &wakers))
+    {
+      gcs_mutex_unlock (&self->core.lock);
+      gcs_wake_list_wake (&wakers);
+      return GCS_ONESHOT_PENDING;
+    }
   switch (self->state)
     {
     case STATE_VALUE:
-      *value = self->value;
-      self->value = (GValue) G_VALUE_INIT;
+      gcs_value_move (value, &self->value);
       self->state = STATE_TAKEN;
       result = GCS_ONESHOT_VALUE;
       break;
@@ -220,32 +207,24 @@ gcs_oneshot_chan_take (GcsOneshotChan  *self,
       self->state = STATE_TAKEN;
       result = GCS_ONESHOT_FAILED;
       break;
-    case STATE_UNSENT:
-      result = GCS_ONESHOT_UNSENT;
-      break;
     case STATE_TAKEN:
       result = GCS_ONESHOT_TAKEN;
       break;
     case STATE_EMPTY:
     default:
-      /* A closed receiver will never get anything. */
-      if (self->rx_closed)
+      /* No sender left, or a closed receiver: nothing will come. */
+      if (self->core.n_senders == 0 || !self->rx.open)
         {
           result = GCS_ONESHOT_UNSENT;
           break;
         }
       result = GCS_ONESHOT_PENDING;
-      if (waker != NULL && self->rx_waker != waker)
-        {
-          old_waker = self->rx_waker;
-          self->rx_waker = gcs_waker_ref (waker);
-        }
+      gcs_chan_core_park_locked (&self->core, &self->rx, waker);
       break;
     }
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
-  if (old_waker != NULL)
-    gcs_waker_unref (old_waker);
+  gcs_wake_list_wake (&wakers);
   if (failure != NULL)
     g_propagate_error (error, failure);
   return result;
@@ -255,14 +234,7 @@ void
 gcs_oneshot_chan_forget_waker (GcsOneshotChan *self,
                                GcsWaker       *waker)
 {
-  GcsWaker *old = NULL;
-
-  gcs_mutex_lock (&self->lock);
-  if (self->rx_waker == waker)
-    old = g_steal_pointer (&self->rx_waker);
-  gcs_mutex_unlock (&self->lock);
-  if (old != NULL)
-    gcs_waker_unref (old);
+  gcs_chan_core_forget_waker (&self->core, &self->rx, waker, FALSE);
 }
 
 /* No send from now on. With @discard (the receiver is gone) what was sent
@@ -273,21 +245,19 @@ gcs_oneshot_chan_close_receiver (GcsOneshotChan *self,
 {
   GValue value = G_VALUE_INIT;
   GError *failure = NULL;
-  GcsWaker *waker;
 
-  gcs_mutex_lock (&self->lock);
-  self->rx_closed = TRUE;
-  if (discard && (self->state == STATE_VALUE || self->state == STATE_FAILED))
+  gcs_chan_core_remove_receiver (&self->core, &self->rx);
+  if (!discard)
+    return;
+  gcs_mutex_lock (&self->core.lock);
+  if (self->state == STATE_VALUE || self->state == STATE_FAILED)
     {
-      value = self->value;
-      self->value = (GValue) G_VALUE_INIT;
+      gcs_value_move (&value, &self->value);
       failure = g_steal_pointer (&self->failure);
       self->state = STATE_TAKEN;
     }
-  waker = g_steal_pointer (&self->rx_waker);
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
 
-  wake_and_unref (waker);
   if (gcs_value_is_set (&value))
     gcs_value_clear (&value);
   g_clear_error (&failure);

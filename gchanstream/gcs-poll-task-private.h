@@ -14,14 +14,16 @@
 
 #include <gio/gio.h>
 
-#include "gcs-stream.h"
+#include "gcs-waker-private.h"
 #include "gcs-waker.h"
 
 G_BEGIN_DECLS
 
-/* Polls @owner (the task's source object) once. On GCS_POLL_READY @value
- * may be left unset (a notification without an item). */
+/* Polls @owner (the task's source object) once, with the @data given to
+ * gcs_poll_task_run_full(). On GCS_POLL_READY @value may be left unset (a
+ * notification without an item). */
 typedef GcsPoll (*GcsPollTaskFunc)   (gpointer   owner,
+                                      gpointer   data,
                                       GcsWaker  *waker,
                                       GValue    *value,
                                       GError   **error);
@@ -32,6 +34,11 @@ typedef void    (*GcsForgetWakerFunc) (gpointer  owner,
 void          gcs_poll_task_run       (GTask              *task,
                                        GcsPollTaskFunc     poll,
                                        GcsForgetWakerFunc  forget);
+void          gcs_poll_task_run_full  (GTask              *task,
+                                       GcsPollTaskFunc     poll,
+                                       GcsForgetWakerFunc  forget,
+                                       gpointer            data,
+                                       GDestroyNotify      destroy);
 const GValue *gcs_poll_task_propagate (GTask              *task,
                                        GError            **error);
 

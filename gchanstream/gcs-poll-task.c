@@ -17,6 +17,8 @@ typedef struct
   GcsPollTaskFunc     poll;
   GcsForgetWakerFunc  forget;
   GCancellable       *cancellable;  /* once cancelled, take nothing */
+  gpointer            data;         /* for poll */
+  GDestroyNotify      destroy;
 } PollSource;
 
 /* The task's data. The poll source holds the task as its callback data,
@@ -34,6 +36,13 @@ typedef struct
 static void
 poll_task_data_stop (PollTaskData *data)
 {
+  PollSource *source = (PollSource *) data->poll_source;
+
+  /* Out of the receiver's queue of waiters now, not when the task goes
+   * (a binding may keep it for long). */
+  gcs_driver_stop (&source->driver);
+  if (source->owner != NULL)
+    source->forget (source->owner, source->driver.waker);
   g_source_destroy (data->poll_source);
   /* Not g_cancellable_disconnect(): it would deadlock if called from
    * inside the cancellable's emission on this thread. A handler still
@@ -80,7 +89,7 @@ poll_source_dispatch (GSource     *source,
       return G_SOURCE_REMOVE;
     }
 
-  poll = self->poll (self->owner, waker, &value, &error);
+  poll = self->poll (self->owner, self->data, waker, &value, &error);
   if (poll == GCS_POLL_PENDING)
     return G_SOURCE_CONTINUE;
 
@@ -116,6 +125,8 @@ poll_source_finalize (GSource *source)
       g_clear_object (&self->owner);
     }
   g_clear_object (&self->cancellable);
+  if (self->destroy != NULL)
+    g_clear_pointer (&self->data, self->destroy);
   gcs_driver_finalize (source);
 }
 
@@ -160,13 +171,28 @@ gcs_poll_task_run (GTask              *task,
                    GcsPollTaskFunc     poll,
                    GcsForgetWakerFunc  forget)
 {
+  gcs_poll_task_run_full (task, poll, forget, NULL, NULL);
+}
+
+/* The same, with @data for @poll, freed with @destroy. */
+void
+gcs_poll_task_run_full (GTask              *task,
+                        GcsPollTaskFunc     poll,
+                        GcsForgetWakerFunc  forget,
+                        gpointer            poll_data,
+                        GDestroyNotify      destroy)
+{
   GCancellable *cancellable = g_task_get_cancellable (task);
   GMainContext *context = g_task_get_context (task);
   PollTaskData *data;
   PollSource *source;
 
   if (g_task_return_error_if_cancelled (task))
-    return;
+    {
+      if (destroy != NULL)
+        destroy (poll_data);
+      return;
+    }
   /* What the poll took is delivered even if the cancellable fires
    * meanwhile: a cancelled receive has taken nothing. */
   g_task_set_check_cancellable (task, FALSE);
@@ -179,6 +205,8 @@ gcs_poll_task_run (GTask              *task,
   source->owner = g_object_ref (g_task_get_source_object (task));
   source->poll = poll;
   source->forget = forget;
+  source->data = poll_data;
+  source->destroy = destroy;
   source->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   g_source_set_static_name (data->poll_source, "[gchanstream] receive");
   g_source_set_callback (data->poll_source, unused_source_func, g_object_ref (task), g_object_unref);

@@ -17,7 +17,8 @@ GcsPoll      gcs_receiver_poll         (GcsReceiver  *self,
                                         GValue       *value);
 void         gcs_receiver_forget_waker (GcsReceiver  *self,
                                         GcsWaker     *waker);
-void         gcs_receiver_set_context  (GcsReceiver  *self,
-                                        GMainContext *context);
+gboolean     gcs_receiver_claim_context (GcsReceiver  *self,
+                                         GMainContext *context,
+                                         GError      **error);
 
 G_END_DECLS

@@ -146,9 +146,13 @@ gcs_receiver_stream_poll_next (GcsStream  *stream,
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
     {
+      if (!gcs_receiver_claim_context (self->receiver, gcs_waker_get_context (waker), error))
+        return GCS_POLL_ERROR;
+      /* The last driver leaves the receiver's queue of waiters. */
+      if (self->waker != NULL)
+        gcs_receiver_forget_waker (self->receiver, self->waker);
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
-      gcs_receiver_set_context (self->receiver, gcs_waker_get_context (waker));
     }
   return gcs_receiver_poll (self->receiver, waker, item);
 }

@@ -41,10 +41,11 @@ struct _GcsReceiver
 {
   GObject   parent_instance;
   GcsChan  *chan;
+  GcsCoreRx *rx;            /* the channel's receiving side, its waiters */
   GValue    current;        /* what try_recv and recv_blocking returned */
   GcsQueue  batch;          /* taken from the channel, not yet delivered */
+  GMainContext *context;    /* the consuming context, once claimed */
   guint     ended : 1;
-  guint     has_context : 1;
   guint     flowing : 1;        /* the last take found items */
 };
 
@@ -67,6 +68,7 @@ gcs_receiver_new_for_chan (GcsChan *chan)
   GcsReceiver *self = g_object_new (GCS_TYPE_RECEIVER, NULL);
 
   self->chan = gcs_chan_ref (chan);
+  self->rx = gcs_chan_get_rx (chan);
   gcs_chan_init_batch (chan, &self->batch);
   return self;
 }
@@ -90,6 +92,7 @@ gcs_receiver_finalize (GObject *object)
     }
   gcs_queue_clear (&self->batch);
   gcs_receiver_clear_current (self);
+  gcs_consumer_release_context (&self->context);
 
   G_OBJECT_CLASS (gcs_receiver_parent_class)->finalize (object);
 }
@@ -200,8 +203,15 @@ gcs_receiver_poll_full (GcsReceiver *self,
 {
   gboolean ended;
 
+  /* Every item counts against the dispatch's budget, kept or not. */
+  if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+    return gcs_waker_yield (waker);
   if (G_LIKELY (self->batch.length > 0))
     {
+      /* Other consumers waiting on this receiver take their turns. */
+      if (G_UNLIKELY (waker != NULL && gcs_core_rx_has_waiters (self->rx)) &&
+          !gcs_chan_take_turn (self->chan, waker))
+        return GCS_POLL_PENDING;
       gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
@@ -229,22 +239,29 @@ gcs_receiver_poll (GcsReceiver *self,
   return gcs_receiver_poll_full (self, waker, TRUE, value);
 }
 
+/* A consumer stops: it takes its waker back, and items it left in the
+ * batch go to the others, which the channel will not wake for them. */
 void
 gcs_receiver_forget_waker (GcsReceiver *self,
                            GcsWaker    *waker)
 {
-  gcs_chan_forget_waker (self->chan, waker);
+  gcs_chan_forget_waker (self->chan, waker, self->batch.length > 0);
 }
 
-/* The consuming context, for the send_blocking deadlock check. */
-void
-gcs_receiver_set_context (GcsReceiver  *self,
-                          GMainContext *context)
+/* The first consuming context is the receiver's; another one is refused
+ * with a critical. The channel learns it for the send_blocking deadlock
+ * check. */
+gboolean
+gcs_receiver_claim_context (GcsReceiver   *self,
+                            GMainContext  *context,
+                            GError       **error)
 {
-  if (self->has_context)
-    return;
-  self->has_context = TRUE;
+  if (G_LIKELY (g_atomic_pointer_get (&self->context) == context))
+    return TRUE;
+  if (!gcs_consumer_claim_context (&self->context, context, self, error))
+    return FALSE;
   gcs_chan_set_consumer_context (self->chan, context);
+  return TRUE;
 }
 
 static void
@@ -382,7 +399,8 @@ gcs_receiver_source_dispatch (GSource     *source,
                   "use g_source_set_callback() with a GcsReceiverFunc");
       return G_SOURCE_REMOVE;
     }
-  gcs_receiver_set_context (self->receiver, g_source_get_context (source));
+  if (!gcs_receiver_claim_context (self->receiver, g_source_get_context (source), NULL))
+    return G_SOURCE_REMOVE;
 
   for (guint n = 0; ; n++)
     {
@@ -403,7 +421,9 @@ gcs_receiver_source_dispatch (GSource     *source,
         case GCS_POLL_READY:
           keep = func (self->receiver, &value, user_data);
           gcs_value_clear (&value);
-          if (!keep)
+          /* Removed from its own callback (g_source_remove()): call
+           * nothing more; what it did not deliver stays queued. */
+          if (!keep || g_source_is_destroyed (source))
             return G_SOURCE_REMOVE;
           break;
         case GCS_POLL_PENDING:
@@ -490,7 +510,8 @@ gcs_receiver_attach_full (GcsReceiver     *self,
   if (context == NULL)
     context = thread_default = g_main_context_ref_thread_default ();
 
-  gcs_receiver_set_context (self, context);
+  if (!gcs_receiver_claim_context (self, context, NULL))
+    return 0;
   source = gcs_receiver_create_source (self);
   g_source_set_priority (source, priority);
   g_source_set_callback (source, (GSourceFunc) func, user_data, destroy);
@@ -528,13 +549,15 @@ gcs_receiver_attach (GcsReceiver     *self,
  * gcs-poll-task-private.h. */
 static GcsPoll
 recv_async_poll (gpointer   owner,
+                 gpointer   data,
                  GcsWaker  *waker,
                  GValue    *value,
                  GError   **error)
 {
   GcsReceiver *self = owner;
 
-  gcs_receiver_set_context (self, gcs_waker_get_context (waker));
+  if (!gcs_receiver_claim_context (self, gcs_waker_get_context (waker), error))
+    return GCS_POLL_ERROR;
   return gcs_receiver_poll (self, waker, value);
 }
 

@@ -229,6 +229,8 @@ watch_source_poll (GcsAdapter  *self,
                    GValue      *item,
                    GError     **error)
 {
+  if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+    return gcs_waker_yield (waker);
   return watch_poll (((WatchState *) self->state)->watch, waker, item);
 }
 

@@ -20,6 +20,7 @@ gcs_stream_driver_finish (GcsStreamDriver *self,
                           GError          *error)
 {
   self->finished = TRUE;
+  gcs_driver_stop (&self->driver);
   /* Release the pipeline first: when the operation completes, channels
    * upstream have already seen their receiver go. */
   gcs_upstream_clear (&self->up);
@@ -76,6 +77,10 @@ gcs_stream_driver_dispatch (GSource     *source,
           switch (self->ops->item (self, &item, &error))
             {
             case GCS_STEP_CONTINUE:
+              /* Removed by the callback (g_source_remove()): call
+               * nothing more. */
+              if (G_UNLIKELY (g_source_is_destroyed (source)))
+                return G_SOURCE_REMOVE;
               break;
             case GCS_STEP_PAUSE:
               self->paused = TRUE;

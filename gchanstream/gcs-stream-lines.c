@@ -151,6 +151,8 @@ lines_poll (GcsAdapter  *self,
       r->waker = gcs_waker_ref (waker);
     }
 
+  if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+    return gcs_waker_yield (waker);
   if (available > r->scanned)
     {
       const guint8 *data = r->buffer->data + r->start;

@@ -24,6 +24,8 @@ values_poll (GcsAdapter  *self,
 
   if (v->next == v->n_values)
     return GCS_POLL_DONE;
+  if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+    return gcs_waker_yield (waker);
   gcs_value_move (item, &v->values[v->next++]);
   return GCS_POLL_READY;
 }

@@ -28,24 +28,6 @@ GCS_AVAILABLE_IN_ALL
 G_DECLARE_INTERFACE (GcsStream, gcs_stream, GCS, STREAM, GObject)
 
 /**
- * GcsPoll:
- * @GCS_POLL_READY: an item was handed over
- * @GCS_POLL_PENDING: nothing now; the stream keeps the waker and wakes it
- *   once it may have something
- * @GCS_POLL_DONE: the end of the stream
- * @GCS_POLL_ERROR: the end of the stream, with an error
- *
- * The answer of #GcsStreamInterface.poll_next.
- */
-typedef enum
-{
-  GCS_POLL_READY,
-  GCS_POLL_PENDING,
-  GCS_POLL_DONE,
-  GCS_POLL_ERROR,
-} GcsPoll;
-
-/**
  * GcsStreamInterface:
  * @g_iface: the parent interface
  * @poll_next: hands over the next item if there is one now. @item is an

@@ -60,4 +60,34 @@ gboolean gcs_value_coerce (GType         item_type,
                            GValue       *dest,
                            GError      **error);
 
+gboolean gcs_value_equal         (const GValue *a,
+                                  const GValue *b);
+void     gcs_value_take_sequence (GValue       *dest,
+                                  GValue       *items,
+                                  guint         n_items);
+gboolean gcs_value_set_no_result_error (const char *what,
+                                        GError    **error);
+
+/* Moves @src into @dest (uninitialized); @src is left uninitialized.
+ * Inline, as the next two: they run once per item per stage. */
+static inline void
+gcs_value_move (GValue *dest,
+                GValue *src)
+{
+  *dest = *src;
+  *src = (GValue) G_VALUE_INIT;
+}
+
+/* A callback that produces a value may leave @result unset: PyGObject does
+ * so for None and for a swallowed exception. */
+static inline gboolean
+gcs_value_check_result (const GValue  *result,
+                        const char    *what,
+                        GError       **error)
+{
+  if (G_LIKELY (gcs_value_is_set (result)))
+    return TRUE;
+  return gcs_value_set_no_result_error (what, error);
+}
+
 G_END_DECLS

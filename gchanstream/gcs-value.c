@@ -14,7 +14,6 @@
 #include <math.h>
 
 #include "gcs-error.h"
-#include "gcs-stream-private.h"
 #include "gcs-value-private.h"
 
 typedef enum { NUM_NONE, NUM_SIGNED, NUM_UNSIGNED, NUM_FLOAT } NumKind;

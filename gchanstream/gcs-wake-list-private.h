@@ -24,6 +24,15 @@ typedef struct
 
 #define GCS_WAKE_LIST_INIT { { NULL }, NULL, 0 }
 
+/* As GCS_WAKE_LIST_INIT, without clearing the inline slots: for the
+ * per-item path of a send. */
+static inline void
+gcs_wake_list_init (GcsWakeList *self)
+{
+  self->more = NULL;
+  self->n = 0;
+}
+
 /* Takes over the reference of @waker (may be NULL). */
 static inline void
 gcs_wake_list_add (GcsWakeList *self,

@@ -15,7 +15,6 @@
 #include <glib.h>
 
 #include "gcs-waker.h"
-#include "gcs-stream.h"
 
 G_BEGIN_DECLS
 
@@ -23,8 +22,37 @@ struct _GcsWaker
 {
   gint             ref_count;   /* gcs_ref_*() */
   gint             woken;     /* atomic */
+  gint             dead;      /* atomic: its driver is gone */
   GMainContext    *context;   /* set before the waker is first handed out */
+  /* The dispatch's budget (tokio's cooperative budget): only the driver's
+   * thread touches these, during a dispatch. */
+  gint             budget;
+  gint64           deadline;
 };
+
+gboolean gcs_waker_charge_slow (GcsWaker *self);
+
+/* Charges one item (handed over or discarded) to the dispatch's budget;
+ * FALSE once it is spent: the caller wakes @self and returns PENDING, so
+ * the dispatch yields. Every source of items charges, so no combinator
+ * can loop unboundedly inside a poll, whatever it discards. */
+static inline gboolean
+gcs_waker_charge_inline (GcsWaker *self)
+{
+  if (self == NULL)
+    return TRUE;
+  if (G_LIKELY (--self->budget > 0 && (self->budget & 63) != 0))
+    return TRUE;
+  return gcs_waker_charge_slow (self);
+}
+
+/* What a source of items does when gcs_waker_charge_inline() says no. */
+static inline GcsPoll
+gcs_waker_yield (GcsWaker *self)
+{
+  gcs_waker_wake (self);
+  return GCS_POLL_PENDING;
+}
 
 GcsWaker     *gcs_waker_new         (void);
 
@@ -45,6 +73,7 @@ gboolean  gcs_driver_check          (GSource      *source);
 void      gcs_driver_finalize       (GSource      *source);
 GcsWaker *gcs_driver_begin_dispatch (GcsDriver    *self);
 void      gcs_driver_stay_ready     (GcsDriver    *self);
+void      gcs_driver_stop           (GcsDriver    *self);
 
 /* How much one dispatch may do before it yields to the rest of the loop. */
 #define GCS_DRIVER_BUDGET_ITEMS 1024

@@ -91,6 +91,49 @@ gcs_waker_get_context (GcsWaker *self)
   return self->context;
 }
 
+/**
+ * gcs_waker_charge:
+ * @self: a #GcsWaker
+ *
+ * Charges one item to the budget of the dispatch that polls: every item a
+ * stream produces, hands over or discards counts. A dispatch may handle
+ * about a thousand items, or a few milliseconds of work, before it yields
+ * to the rest of the main loop (a GTK frame clock, input); this is how a
+ * stream whose consumer discards everything still yields.
+ *
+ * A #GcsStreamInterface.poll_next that produces items from its own source
+ * (not from an upstream stream, which charges already) calls this before
+ * each item; when it returns %FALSE it wakes @self with gcs_waker_wake()
+ * and returns %GCS_POLL_PENDING: the driver polls again on the next
+ * iteration of the main loop.
+ *
+ * Returns: %TRUE to go on, %FALSE once the budget is spent
+ */
+gboolean
+gcs_waker_charge (GcsWaker *self)
+{
+  g_return_val_if_fail (self != NULL, TRUE);
+
+  return gcs_waker_charge_inline (self);
+}
+
+/* Every 64 items, and when the count runs out: is time up? */
+gboolean
+gcs_waker_charge_slow (GcsWaker *self)
+{
+  if (self->budget <= 0)
+    {
+      self->budget = 0;
+      return FALSE;
+    }
+  if (g_get_monotonic_time () >= self->deadline)
+    {
+      self->budget = 0;
+      return FALSE;
+    }
+  return TRUE;
+}
+
 GSource *
 gcs_driver_new (GSourceFuncs *funcs,
                 guint         struct_size)
@@ -115,9 +158,18 @@ gcs_driver_check (GSource *source)
   return g_atomic_int_get (&((GcsDriver *) source)->waker->woken);
 }
 
+/* The driver will not poll again: whatever still holds its waker (a
+ * channel's queue of waiters) learns that nobody will come for it. */
+void
+gcs_driver_stop (GcsDriver *self)
+{
+  g_atomic_int_set (&self->waker->dead, 1);
+}
+
 void
 gcs_driver_finalize (GSource *source)
 {
+  gcs_driver_stop ((GcsDriver *) source);
   g_clear_pointer (&((GcsDriver *) source)->waker, gcs_waker_unref);
 }
 
@@ -129,6 +181,8 @@ gcs_driver_begin_dispatch (GcsDriver *self)
   if (G_UNLIKELY (self->waker->context == NULL))
     self->waker->context = g_main_context_ref (g_source_get_context (&self->source));
   g_atomic_int_set (&self->waker->woken, 0);
+  self->waker->budget = GCS_DRIVER_BUDGET_ITEMS;
+  self->waker->deadline = g_get_monotonic_time () + GCS_DRIVER_BUDGET_USEC;
   return self->waker;
 }
 

@@ -26,6 +26,24 @@ G_BEGIN_DECLS
  */
 typedef struct _GcsWaker GcsWaker;
 
+/**
+ * GcsPoll:
+ * @GCS_POLL_READY: an item was handed over
+ * @GCS_POLL_PENDING: nothing now; the stream keeps the waker and wakes it
+ *   once it may have something
+ * @GCS_POLL_DONE: the end of the stream
+ * @GCS_POLL_ERROR: the end of the stream, with an error
+ *
+ * The answer of #GcsStreamInterface.poll_next.
+ */
+typedef enum
+{
+  GCS_POLL_READY,
+  GCS_POLL_PENDING,
+  GCS_POLL_DONE,
+  GCS_POLL_ERROR,
+} GcsPoll;
+
 GCS_AVAILABLE_IN_ALL
 GType         gcs_waker_get_type    (void) G_GNUC_CONST;
 GCS_AVAILABLE_IN_ALL
@@ -36,6 +54,8 @@ GCS_AVAILABLE_IN_ALL
 void          gcs_waker_wake        (GcsWaker *self);
 GCS_AVAILABLE_IN_ALL
 GMainContext *gcs_waker_get_context (GcsWaker *self);
+GCS_AVAILABLE_IN_ALL
+gboolean      gcs_waker_charge      (GcsWaker *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GcsWaker, gcs_waker_unref)
 

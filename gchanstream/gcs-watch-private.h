@@ -7,7 +7,7 @@
 
 #include <gio/gio.h>
 
-#include "gcs-stream.h"
+#include "gcs-chan-core-private.h"
 #include "gcs-value-box-private.h"
 #include "gcs-watch.h"
 #include "gcs-waker-private.h"
@@ -17,16 +17,13 @@ G_BEGIN_DECLS
 typedef struct _GcsWatchChan GcsWatchChan;
 
 /* A receiver's place in the channel: embedded in the receiver. */
-typedef struct
-{
-  GList     link;
-  GcsWaker *waker;   /* set while the receiver is parked; under the lock */
-} GcsWatchRx;
+typedef GcsCoreRx GcsWatchRx;
 
 GcsWatchChan     *gcs_watch_chan_new             (const GValue  *initial);
 GcsWatchChan     *gcs_watch_chan_ref             (GcsWatchChan  *self);
 void              gcs_watch_chan_unref           (GcsWatchChan  *self);
 GType             gcs_watch_chan_get_item_type   (GcsWatchChan  *self);
+GcsChanCore      *gcs_watch_chan_get_core        (GcsWatchChan  *self);
 
 /* Sending side */
 gboolean          gcs_watch_chan_add_sender      (GcsWatchChan  *self);
@@ -64,7 +61,8 @@ GcsWatchReceiver *gcs_watch_receiver_new_for_chan (GcsWatchChan  *chan,
 GcsPoll           gcs_watch_receiver_poll         (GcsWatchReceiver *self,
                                                    GcsWaker         *waker,
                                                    gboolean          force,
-                                                   GValue           *value);
+                                                   GValue           *value,
+                                                   GError          **error);
 void              gcs_watch_receiver_forget_waker (GcsWatchReceiver *self,
                                                    GcsWaker         *waker);
 

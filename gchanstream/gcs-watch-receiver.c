@@ -35,6 +35,7 @@ struct _GcsWatchReceiver
   GcsWatchRx        rx;
   guint64           seen;      /* the version last seen */
   GcsValueBox      *current;   /* what get_value returned */
+  GMainContext     *context;   /* the consuming context, once claimed */
 };
 
 G_DEFINE_FINAL_TYPE (GcsWatchReceiver, gcs_watch_receiver, G_TYPE_OBJECT)
@@ -68,6 +69,7 @@ gcs_watch_receiver_finalize (GObject *object)
     {
       gcs_watch_chan_remove_receiver (self->chan, &self->rx);
       gcs_watch_chan_unref (self->chan);
+      gcs_consumer_release_context (&self->context);
     }
   g_clear_pointer (&self->current, gcs_value_box_unref);
 
@@ -119,17 +121,24 @@ gcs_watch_receiver_init (GcsWatchReceiver *self)
 {
 }
 
-GcsPoll
-gcs_watch_receiver_poll (GcsWatchReceiver *self,
-                         GcsWaker         *waker,
-                         gboolean          force,
-                         GValue           *value)
+/* With @seen, waits for a version other than *@seen (a changed_async
+ * call's snapshot), else for one the receiver has not seen. */
+static GcsPoll
+gcs_watch_receiver_poll_since (GcsWatchReceiver  *self,
+                               const guint64     *seen,
+                               GcsWaker          *waker,
+                               gboolean           force,
+                               GValue            *value,
+                               GError           **error)
 {
   GcsValueBox *box = NULL;
   guint64 version;
   GcsPoll result;
 
-  result = gcs_watch_chan_poll (self->chan, &self->rx, self->seen, force, waker,
+  if (waker != NULL &&
+      !gcs_consumer_claim_context (&self->context, gcs_waker_get_context (waker), self, error))
+    return GCS_POLL_ERROR;
+  result = gcs_watch_chan_poll (self->chan, &self->rx, seen ? *seen : self->seen, force, waker,
                                 value ? &box : NULL, &version);
   if (result == GCS_POLL_READY)
     {
@@ -138,6 +147,16 @@ gcs_watch_receiver_poll (GcsWatchReceiver *self,
         gcs_value_box_take (box, value);
     }
   return result;
+}
+
+GcsPoll
+gcs_watch_receiver_poll (GcsWatchReceiver  *self,
+                         GcsWaker          *waker,
+                         gboolean           force,
+                         GValue            *value,
+                         GError           **error)
+{
+  return gcs_watch_receiver_poll_since (self, NULL, waker, force, value, error);
 }
 
 void
@@ -189,11 +208,12 @@ gcs_watch_receiver_has_changed (GcsWatchReceiver *self)
 
 static GcsPoll
 changed_poll (gpointer   owner,
+              gpointer   data,
               GcsWaker  *waker,
               GValue    *value,
               GError   **error)
 {
-  GcsPoll result = gcs_watch_receiver_poll (owner, waker, FALSE, NULL);
+  GcsPoll result = gcs_watch_receiver_poll_since (owner, data, waker, FALSE, NULL, error);
 
   if (result == GCS_POLL_DONE)
     {
@@ -239,7 +259,10 @@ gcs_watch_receiver_changed_async (GcsWatchReceiver    *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, gcs_watch_receiver_changed_async);
   g_task_set_name (task, "[gchanstream] watch changed");
-  gcs_poll_task_run (task, changed_poll, changed_forget_waker);
+  /* Every pending call completes on a change: each waits for a version
+   * other than the one seen when it was made. */
+  gcs_poll_task_run_full (task, changed_poll, changed_forget_waker,
+                          g_memdup2 (&self->seen, sizeof self->seen), g_free);
 }
 
 /**

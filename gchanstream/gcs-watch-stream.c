@@ -146,13 +146,18 @@ gcs_watch_stream_poll_next (GcsStream  *stream,
     return GCS_POLL_DONE;
   if (G_UNLIKELY (self->waker != waker))
     {
+      /* The last driver leaves the receiver's queue of waiters. */
+      if (self->waker != NULL)
+        gcs_watch_receiver_forget_waker (self->receiver, self->waker);
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
     }
-  result = gcs_watch_receiver_poll (self->receiver, waker, !self->started, item);
+  if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+    return gcs_waker_yield (waker);
+  result = gcs_watch_receiver_poll (self->receiver, waker, !self->started, item, error);
   if (result == GCS_POLL_READY)
     self->started = TRUE;
-  else if (result == GCS_POLL_DONE)
+  else if (result != GCS_POLL_PENDING)
     self->ended = TRUE;
   return result;
 }

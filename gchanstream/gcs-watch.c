@@ -10,9 +10,7 @@
 
 #include "config.h"
 
-#include "gcs-lock-private.h"
 #include "gcs-value-private.h"
-#include "gcs-wake-list-private.h"
 #include "gcs-watch-private.h"
 
 /**
@@ -50,14 +48,19 @@
 
 struct _GcsWatchChan
 {
-  gint              ref_count;
-  GType             item_type;
-  GcsMutex          lock;
-  GcsValueBox      *current;
-  guint64           version;
-  guint             n_senders;   /* open sender handles */
-  GQueue            receivers;   /* GcsWatchRx */
+  GcsChanCore   core;        /* its receivers are GcsWatchRx */
+  GcsValueBox  *current;
+  guint64       version;
 };
+
+static void
+gcs_watch_chan_free (gpointer data)
+{
+  GcsWatchChan *self = data;
+
+  gcs_value_box_unref (self->current);
+  g_free (self);
+}
 
 GcsWatchChan *
 gcs_watch_chan_new (const GValue *initial)
@@ -65,78 +68,47 @@ gcs_watch_chan_new (const GValue *initial)
   GcsWatchChan *self = g_new0 (GcsWatchChan, 1);
   GValue value = G_VALUE_INIT;
 
-  gcs_ref_init (&self->ref_count);
-  self->item_type = G_VALUE_TYPE (initial);
-  gcs_mutex_init (&self->lock);
+  gcs_chan_core_init (&self->core, G_VALUE_TYPE (initial), gcs_watch_chan_free);
   gcs_value_copy_new (initial, &value);
   self->current = gcs_value_box_new (&value);
-  self->n_senders = 1;
-  g_queue_init (&self->receivers);
   return self;
 }
 
 GcsWatchChan *
 gcs_watch_chan_ref (GcsWatchChan *self)
 {
-  gcs_ref_inc (&self->ref_count);
+  gcs_chan_core_ref (&self->core);
   return self;
 }
 
 void
 gcs_watch_chan_unref (GcsWatchChan *self)
 {
-  if (!gcs_ref_dec (&self->ref_count))
-    return;
-  g_assert (self->receivers.length == 0);
-  gcs_value_box_unref (self->current);
-  gcs_mutex_clear (&self->lock);
-  g_free (self);
+  gcs_chan_core_unref (&self->core);
+}
+
+GcsChanCore *
+gcs_watch_chan_get_core (GcsWatchChan *self)
+{
+  return &self->core;
 }
 
 GType
 gcs_watch_chan_get_item_type (GcsWatchChan *self)
 {
-  return self->item_type;
-}
-
-/* Steals the wakers of the parked receivers into @wakers. */
-static void
-gcs_watch_chan_steal_wakers_locked (GcsWatchChan *self,
-                                    GcsWakeList  *wakers)
-{
-  for (GList *l = self->receivers.head; l != NULL; l = l->next)
-    {
-      GcsWatchRx *rx = l->data;
-
-      gcs_wake_list_add (wakers, g_steal_pointer (&rx->waker));
-    }
+  return self->core.item_type;
 }
 
 gboolean
 gcs_watch_chan_add_sender (GcsWatchChan *self)
 {
-  gboolean added;
-
-  gcs_mutex_lock (&self->lock);
-  /* Once every sender is gone the receivers may have seen the end. */
-  added = self->n_senders > 0;
-  if (added)
-    self->n_senders++;
-  gcs_mutex_unlock (&self->lock);
-  return added;
+  return gcs_chan_core_add_sender (&self->core);
 }
 
 void
 gcs_watch_chan_remove_sender (GcsWatchChan *self)
 {
-  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
-
-  gcs_mutex_lock (&self->lock);
-  g_assert (self->n_senders > 0);
-  if (--self->n_senders == 0)
-    gcs_watch_chan_steal_wakers_locked (self, &wakers);
-  gcs_mutex_unlock (&self->lock);
-  gcs_wake_list_wake (&wakers);
+  gcs_chan_core_remove_sender (&self->core);
 }
 
 /* Stores *@value (moved) as the latest version. */
@@ -148,12 +120,12 @@ gcs_watch_chan_send (GcsWatchChan *self,
   GcsValueBox *old;
   GcsWakeList wakers = GCS_WAKE_LIST_INIT;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   old = self->current;
   self->current = box;
   self->version++;
-  gcs_watch_chan_steal_wakers_locked (self, &wakers);
-  gcs_mutex_unlock (&self->lock);
+  gcs_chan_core_wake_all_locked (&self->core, &wakers);
+  gcs_mutex_unlock (&self->core.lock);
 
   gcs_value_box_unref (old);
   gcs_wake_list_wake (&wakers);
@@ -166,10 +138,10 @@ gcs_watch_chan_get (GcsWatchChan *self,
 {
   GcsValueBox *box;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   box = gcs_value_box_ref (self->current);
   *version = self->version;
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
   return box;
 }
 
@@ -177,24 +149,15 @@ void
 gcs_watch_chan_add_receiver (GcsWatchChan *self,
                              GcsWatchRx   *rx)
 {
-  rx->link.data = rx;
-  gcs_mutex_lock (&self->lock);
-  g_queue_push_tail_link (&self->receivers, &rx->link);
-  gcs_mutex_unlock (&self->lock);
+  gcs_chan_core_add_receiver (&self->core, rx);
 }
 
 void
 gcs_watch_chan_remove_receiver (GcsWatchChan *self,
                                 GcsWatchRx   *rx)
 {
-  GcsWaker *waker;
-
-  gcs_mutex_lock (&self->lock);
-  g_queue_unlink (&self->receivers, &rx->link);
-  waker = g_steal_pointer (&rx->waker);
-  gcs_mutex_unlock (&self->lock);
-  if (waker != NULL)
-    gcs_waker_unref (waker);
+  gcs_chan_core_remove_receiver (&self->core, rx);
+  gcs_core_rx_clear (rx);
 }
 
 gboolean
@@ -203,16 +166,15 @@ gcs_watch_chan_has_changed (GcsWatchChan *self,
 {
   gboolean changed;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   changed = self->version != seen;
-  gcs_mutex_unlock (&self->lock);
+  gcs_mutex_unlock (&self->core.lock);
   return changed;
 }
 
 /* READY when the version is not @seen (or with @force): *@version is the
- * latest, and *@box, if asked for, a reference to it. DONE when
- * every sender is gone and @seen is the latest. Otherwise PENDING, with
- * @waker (if any) registered. */
+ * latest, *@box (if @box) a reference to it. DONE once every sender is gone
+ * and the latest was seen; PENDING otherwise (@waker, if any, parked). */
 GcsPoll
 gcs_watch_chan_poll (GcsWatchChan  *self,
                      GcsWatchRx    *rx,
@@ -222,10 +184,9 @@ gcs_watch_chan_poll (GcsWatchChan  *self,
                      GcsValueBox  **box,
                      guint64       *version)
 {
-  GcsWaker *old_waker = NULL;
   GcsPoll result;
 
-  gcs_mutex_lock (&self->lock);
+  gcs_mutex_lock (&self->core.lock);
   if (force || self->version != seen)
     {
       if (box != NULL)
@@ -233,21 +194,14 @@ gcs_watch_chan_poll (GcsWatchChan  *self,
       *version = self->version;
       result = GCS_POLL_READY;
     }
-  else if (self->n_senders == 0)
+  else if (self->core.n_senders == 0)
     result = GCS_POLL_DONE;
   else
     {
-      if (waker != NULL && rx->waker != waker)
-        {
-          old_waker = rx->waker;
-          rx->waker = gcs_waker_ref (waker);
-        }
+      gcs_chan_core_park_locked (&self->core, rx, waker);
       result = GCS_POLL_PENDING;
     }
-  gcs_mutex_unlock (&self->lock);
-
-  if (old_waker != NULL)
-    gcs_waker_unref (old_waker);
+  gcs_mutex_unlock (&self->core.lock);
   return result;
 }
 
@@ -256,14 +210,7 @@ gcs_watch_chan_forget_waker (GcsWatchChan *self,
                              GcsWatchRx   *rx,
                              GcsWaker     *waker)
 {
-  GcsWaker *old = NULL;
-
-  gcs_mutex_lock (&self->lock);
-  if (rx->waker == waker)
-    old = g_steal_pointer (&rx->waker);
-  gcs_mutex_unlock (&self->lock);
-  if (old != NULL)
-    gcs_waker_unref (old);
+  gcs_chan_core_forget_waker (&self->core, rx, waker, FALSE);
 }
 
 /**

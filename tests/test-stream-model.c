@@ -17,12 +17,10 @@
  * The seed is 1234, and also $GCS_TEST_SEED when set.
  */
 
-#define GLIB_DISABLE_DEPRECATION_WARNINGS
-
 #include <stdlib.h>
 #include <string.h>
 
-#include <gchanstream/gchanstream.h>
+#include "test-util.h"
 
 #define N_PIPELINES 300
 
@@ -425,37 +423,6 @@ model_run (const Pipeline *pl)
 /* The real thing: callbacks */
 
 static void
-set_int64 (GValue *value,
-           gint64  v)
-{
-  g_value_init (value, G_TYPE_INT64);
-  g_value_set_int64 (value, v);
-}
-
-static gint64
-get_int64 (const GValue *value)
-{
-  g_assert_true (G_VALUE_HOLDS_INT64 (value));
-  return g_value_get_int64 (value);
-}
-
-static GcsStream *
-ints_stream (const gint64 *v,
-             guint         n)
-{
-  GValue *values = g_new0 (GValue, MAX (n, 1));
-  GcsStream *stream;
-
-  for (guint i = 0; i < n; i++)
-    set_int64 (&values[i], v[i]);
-  stream = gcs_stream_from_values (values, n);
-  for (guint i = 0; i < n; i++)
-    g_value_unset (&values[i]);
-  g_free (values);
-  return stream;
-}
-
-static void
 stage_destroy (gpointer data)
 {
   ((Stage *) data)->pipeline->destroyed++;
@@ -716,9 +683,9 @@ record_item (const GValue *item, gpointer data, GError **error)
 }
 
 static void
-wait_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      data)
+result_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
 {
   GAsyncResult **out = data;
 
@@ -798,7 +765,7 @@ check_pipeline (Pipeline *pl,
     last = gcs_stream_inspect (stream, record_item, &seen, NULL);
     g_clear_object (&stream);
 
-    gcs_stream_collect_async (last, NULL, wait_cb, &result);
+    gcs_stream_collect_async (last, NULL, result_cb, &result);
     while (result == NULL)
       {
         if (g_get_monotonic_time () > deadline)
