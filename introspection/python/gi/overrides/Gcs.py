@@ -206,7 +206,7 @@ def _wrap(func, user_data, n_args, convert=None):
     return wrapper
 
 
-def _wrap_setting(func, user_data, n_args, drop_none):
+def _wrap_setting(func, user_data, n_args):
     """A GcsBindingMapFunc / GcsBindingFoldFunc: @func's value goes to C
     through Gcs.binding_set_result(); None produces nothing."""
     if not callable(func):
@@ -763,14 +763,14 @@ class Stream(Gcs.Stream):
     # Combinators with callbacks
 
     def map(self, func, *user_data):
-        return super().binding_map(_wrap_setting(func, user_data, 1, False))
+        return super().binding_map(_wrap_setting(func, user_data, 1))
 
     def filter(self, func, *user_data):
         return super().filter(_wrap(func, user_data, 1, bool))
 
     def filter_map(self, func, *user_data):
         # None drops the item.
-        return super().binding_filter_map(_wrap_setting(func, user_data, 1, True))
+        return super().binding_filter_map(_wrap_setting(func, user_data, 1))
 
     def inspect(self, func, *user_data):
         return super().inspect(_wrap(func, user_data, 1, lambda r: None))
@@ -784,7 +784,7 @@ class Stream(Gcs.Stream):
     def scan(self, init, func, *user_data):
         """scan(init, func, *user_data): func(accumulator, item, *user_data)
         returns the new accumulator; the stream emits each one."""
-        return super().binding_scan(init, _wrap_setting(func, user_data, 2, False))
+        return super().binding_scan(init, _wrap_setting(func, user_data, 2))
 
     def flat_map(self, func, *user_data):
         return super().flat_map(_wrap(func, user_data, 1, _stream_result))
@@ -832,7 +832,7 @@ class Stream(Gcs.Stream):
         @user_data goes to @callback, as in GIO. Without a callback, an
         awaitable (on an asyncio loop). Finish with fold_finish()."""
         return super().binding_fold_async(
-            init, _wrap_setting(func, (), 2, False), (),
+            init, _wrap_setting(func, (), 2), (),
             cancellable, callback, *user_data, **kwargs)
 
     def fold_finish(self, result):
