@@ -480,6 +480,15 @@ def _items(values):
     return items
 
 
+def _named(wrapper, info, qualname):
+    """@wrapper with the name and documentation of the GI function @info."""
+    wrapper.__name__ = info.__name__
+    wrapper.__qualname__ = qualname
+    wrapper.__doc__ = info.__doc__
+    wrapper.__module__ = 'gi.repository.Gcs'
+    return wrapper
+
+
 def _patch_namespace():
     """Wraps, on the introspected classes themselves (so overrides and
     private types see them): every _async method with a _finish, every
@@ -489,7 +498,7 @@ def _patch_namespace():
         if isinstance(attr, FunctionInfo) and name != 'binding_set_result':
             kinds = [_arg_kind(a) for a in _visible_args(attr)]
             if any(k in ('value', 'values', 'callback') for k in kinds):
-                globals()[name] = functools.wraps(attr)(_make_converting(attr, attr))
+                globals()[name] = _named(_make_converting(attr, attr), attr, name)
                 __all__.append(name)
     for cls_name in dir(Gcs):
         cls = getattr(Gcs, cls_name)
@@ -503,7 +512,7 @@ def _patch_namespace():
                 kinds = [_arg_kind(a) for a in _visible_args(attr)]
                 if any(k in ('value', 'values', 'callback') for k in kinds):
                     setattr(cls, name, staticmethod(
-                        functools.wraps(attr)(_make_converting(attr, attr))))
+                        _named(_make_converting(attr, attr), attr, '%s.%s' % (cls_name, name))))
                 continue
             kinds = [_arg_kind(a) for a in _visible_args(attr)]
             if any(k in ('value', 'values', 'callback') for k in kinds):
@@ -514,7 +523,7 @@ def _patch_namespace():
             elif name.endswith('_finish'):
                 wrapped = _make_finish(wrapped)
             if wrapped is not attr:
-                functools.update_wrapper(wrapped, attr, assigned=('__name__', '__doc__'))
+                _named(wrapped, attr, '%s.%s' % (cls_name, name))
                 setattr(cls, name, wrapped)
 
 
