@@ -337,6 +337,13 @@ if (!Gcs.Stream.prototype[PATCHED]) {
     // the namespace, so methods added to the library later are covered).
     for (const key of Object.keys(Gcs)) {
         const holder = Gcs[key];
+        // Functions of the namespace itself (Gcs.foo_async, Gcs.foo_finish).
+        if (key.endsWith('_async') && typeof holder === 'function') {
+            const finish = `${key.slice(0, -'_async'.length)}_finish`;
+            if (typeof Gcs[finish] === 'function')
+                promisify(Gcs, key, finish);
+            continue;
+        }
         if (typeof holder !== 'function' || !holder.prototype || !holder.$gtype)
             continue;
         const proto = holder.prototype;
