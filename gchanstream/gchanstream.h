@@ -39,4 +39,6 @@
 # include "gcs-dbus.h"
 # include "gcs-dbus-receiver.h"
 # include "gcs-dbus-sink.h"
+# include "gcs-value.h"
+# include "gcs-binding.h"
 #undef GCHANSTREAM_INSIDE
