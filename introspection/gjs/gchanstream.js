@@ -334,6 +334,14 @@ if (!Gcs.Stream.prototype[PATCHED]) {
         patchArgument(sender, name);
     patchArgument(Gcs.Sink.prototype, 'send_async');
 
+    // What tokio's channels have (issue 14): sequences out of recv_many
+    // and wait_for, values into send_if_changed.
+    patchResult(receiver, 'recv_many_finish');
+    const watchReceiver = Gcs.WatchReceiver.prototype;
+    patchCallbackMethod(watchReceiver, 'wait_for_async', 1);
+    patchResult(watchReceiver, 'wait_for_finish');
+    patchArgument(Gcs.WatchSender.prototype, 'send_if_changed');
+
     // Promises: every _async method of the library that has a _finish,
     // called without its callback, returns a Promise (found by walking
     // the namespace, so methods added to the library later are covered).
@@ -373,17 +381,6 @@ if (!Gcs.Stream.prototype[PATCHED]) {
             {configurable: true, writable: true, value: iterator});
     }
 
-    // What tokio's channels have (issue 14): sequences out of recv_many
-    // and wait_for, values into send_if_changed, and Promises.
-    patchResult(receiver, 'recv_many_finish');
-    Gio._promisify(receiver, 'recv_many_async', 'recv_many_finish');
-    const watchReceiver = Gcs.WatchReceiver.prototype;
-    patchCallbackMethod(watchReceiver, 'wait_for_async', 1);
-    patchResult(watchReceiver, 'wait_for_finish');
-    Gio._promisify(watchReceiver, 'wait_for_async', 'wait_for_finish');
-    patchArgument(Gcs.WatchSender.prototype, 'send_if_changed');
-    for (const kind of [Gcs.Sender, Gcs.OneshotSender, Gcs.WatchSender, Gcs.BroadcastSender])
-        Gio._promisify(kind.prototype, 'closed_async', 'closed_finish');
 
     Object.defineProperty(stream, PATCHED, {value: true});
 }
