@@ -23,6 +23,14 @@
  * not, 2 on bad options, 130 when interrupted with Ctrl-C (which closes the
  * receiver: queued records are still delivered, the workers' next sends
  * fail with GCS_CHANNEL_ERROR_CLOSED and they stop).
+ *
+ * `--dbus bus|p2p` moves the workers to a second process: the demo starts a
+ * private dbus-daemon (bus) or a GDBusServer (p2p), exports a D-Bus channel
+ * there (gcs_dbus_receiver_new()) and starts itself again as the producer
+ * (the hidden --dbus-produce options). The producer's worker threads send
+ * into a local channel whose stream is mapped to GVariant tuples and
+ * forwarded into a GcsDBusSink; the consumer maps the tuples back to
+ * records and runs the same pipeline, checks and report.
  */
 
 #include <locale.h>
@@ -274,6 +282,7 @@ typedef struct
   guint        max_queued;
 
   gboolean     use_stream;
+  const char  *dbus;           /* "bus" or "p2p": the workers in another process */
   GError      *stream_error;
   guint64      n_alerts;       /* warnings and errors, in batches */
   guint64      n_batches;
@@ -330,8 +339,13 @@ print_report (Demo *self)
   printf ("\n%s %s items in %.2f s: %.2f M items/s\n",
           self->interrupted ? "Interrupted after" : "Done:",
           grouped (self->n_items), elapsed / 1e6, rate_per_s (self->n_items, elapsed) / 1e6);
-  printf ("  channel   bounded, capacity %s; %u workers, each with its own sender clone\n",
-          grouped (self->capacity), self->n_workers);
+  if (self->dbus != NULL)
+    printf ("  channel   D-Bus (%s), capacity %s; %u workers in the producer process\n",
+            g_str_equal (self->dbus, "bus") ? "private dbus-daemon" : "peer to peer",
+            grouped (self->capacity), self->n_workers);
+  else
+    printf ("  channel   bounded, capacity %s; %u workers, each with its own sender clone\n",
+            grouped (self->capacity), self->n_workers);
   printf ("  length    peaked at %s (queued, plus the batch in the consumer's hands)\n",
           grouped (self->max_queued));
   if (self->use_stream)
@@ -436,6 +450,8 @@ stream_ended (Demo *self)
   g_main_loop_quit (self->loop);
 }
 
+static void variant_to_record_cb (const GValue *value, GValue *result, gpointer data, GError **error);
+
 /* --consumer attach: the receiver's own GSource. */
 static gboolean
 record_cb (GcsReceiver  *rx,
@@ -450,6 +466,14 @@ record_cb (GcsReceiver  *rx,
        * closed the receiver), and everything queued was delivered. */
       stream_ended (self);
       return G_SOURCE_REMOVE;
+    }
+  if (G_VALUE_HOLDS_VARIANT (value))
+    {
+      g_auto(GValue) record = G_VALUE_INIT;
+
+      variant_to_record_cb (value, &record, NULL, NULL);
+      count_record (self, g_value_get_boxed (&record));
+      return G_SOURCE_CONTINUE;
     }
   count_record (self, g_value_get_boxed (value));
   return G_SOURCE_CONTINUE;
@@ -506,7 +530,11 @@ pipeline_done_cb (GObject      *source,
 static void
 start_pipeline (Demo *self)
 {
-  g_autoptr(GcsStream) records = gcs_receiver_stream_new (self->rx);
+  g_autoptr(GcsStream) received = gcs_receiver_stream_new (self->rx);
+  /* --dbus: the records crossed as GVariant tuples. */
+  g_autoptr(GcsStream) records = self->dbus != NULL
+    ? gcs_stream_map (received, variant_to_record_cb, NULL, NULL)
+    : g_object_ref (received);
   g_autoptr(GcsStream) counted = gcs_stream_inspect (records, inspect_record_cb, self, NULL);
   g_autoptr(GcsStream) alerts = gcs_stream_filter (counted, is_alert_cb, NULL, NULL);
   g_autoptr(GcsStream) batches = gcs_stream_chunks_timeout (alerts, ALERT_BATCH, ALERT_BATCH_MS);
@@ -523,6 +551,242 @@ sigint_cb (gpointer data)
   self->interrupted = TRUE;
   gcs_receiver_close (self->rx);
   return G_SOURCE_REMOVE;
+}
+
+/* ------------------------------------------------------------------ */
+/* --dbus: the workers in another process                               */
+
+#define DBUS_INBOX "/org/gchanstream/Demo/Records"
+
+/* A record as it crosses D-Bus: (worker, seq, latency, level, service). */
+static void
+record_to_variant_cb (const GValue  *value,
+                      GValue        *result,
+                      gpointer       data,
+                      GError       **error)
+{
+  const DemoRecord *r = g_value_get_boxed (value);
+
+  g_value_init (result, G_TYPE_VARIANT);
+  g_value_set_variant (result, g_variant_new ("(uuuys)", r->worker, r->seq, r->latency_us,
+                                              r->level, r->service));
+}
+
+static void
+variant_to_record_cb (const GValue  *value,
+                      GValue        *result,
+                      gpointer       data,
+                      GError       **error)
+{
+  DemoRecord record;
+  const char *service;
+  guint8 level;
+
+  g_variant_get (g_value_get_variant (value), "(uuuy&s)", &record.worker, &record.seq,
+                 &record.latency_us, &level, &service);
+  record.level = level;
+  /* Back to the static name, which the report compares by address. */
+  record.service = services[service_index (service)].name;
+  g_value_init (result, DEMO_TYPE_RECORD);
+  g_value_set_boxed (result, &record);
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GError    *error;
+} Forward;
+
+static void
+forwarded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Forward *f = data;
+
+  gcs_stream_forward_finish (GCS_STREAM (source), result, &f->error);
+  g_main_loop_quit (f->loop);
+}
+
+/* The producer process: workers -> local channel -> map to GVariant ->
+ * forward into the consumer's D-Bus channel. */
+static int
+run_dbus_producer (const char *address,
+                   const char *bus_name,   /* NULL: peer to peer */
+                   guint       n_workers,
+                   guint64     n_items,
+                   guint       capacity,
+                   guint32     seed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GcsSender) tx = NULL;
+  g_autoptr(GcsReceiver) rx = NULL;
+  g_autoptr(GcsStream) records = NULL;
+  g_autoptr(GcsStream) variants = NULL;
+  g_autoptr(GcsSink) sink = NULL;
+  g_autofree Worker *workers = g_new0 (Worker, n_workers);
+  Forward f = { g_main_loop_new (NULL, FALSE), NULL };
+  int status = 0;
+
+  connection = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       (bus_name != NULL ? G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION : 0),
+                                                       NULL, NULL, &error);
+  if (connection == NULL)
+    {
+      fprintf (stderr, "gcs-demo producer: %s\n", error->message);
+      return 1;
+    }
+  gcs_channel_new (DEMO_TYPE_RECORD, capacity, &tx, &rx);
+  for (guint i = 0; i < n_workers; i++)
+    {
+      Worker *w = &workers[i];
+
+      w->id = i;
+      w->n_items = n_items / n_workers + (i < n_items % n_workers);
+      w->seed = seed * 7919u + i;
+      w->tx = gcs_sender_clone (tx);
+      w->thread = g_thread_new ("gcs-demo-worker", worker_run, w);
+    }
+  gcs_sender_close (tx);
+
+  records = gcs_receiver_stream_new (rx);
+  variants = gcs_stream_map (records, record_to_variant_cb, NULL, NULL);
+  sink = gcs_dbus_sink_new (connection, bus_name, DBUS_INBOX);
+  gcs_stream_forward_async (variants, sink, NULL, forwarded_cb, &f);
+  g_main_loop_run (f.loop);
+  if (f.error != NULL)
+    {
+      /* The consumer closed (Ctrl-C) or vanished: stop the workers. */
+      gcs_receiver_close (rx);
+      if (!g_error_matches (f.error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED))
+        {
+          fprintf (stderr, "gcs-demo producer: %s\n", f.error->message);
+          status = 1;
+        }
+      g_clear_error (&f.error);
+    }
+  for (guint i = 0; i < n_workers; i++)
+    {
+      g_thread_join (workers[i].thread);
+      g_clear_error (&workers[i].error);
+      g_clear_object (&workers[i].tx);
+    }
+  g_clear_object (&sink);
+  g_dbus_connection_flush_sync (connection, NULL, NULL);
+  g_main_loop_unref (f.loop);
+  return status;
+}
+
+/* The consumer's end: a private bus or a server, the D-Bus channel on it,
+ * and the producer process. */
+typedef struct
+{
+  GTestDBus       *bus;
+  GDBusServer     *server;
+  GDBusConnection *connection;
+  GcsReceiver     *rx;
+  guint            capacity;
+  GSubprocess     *producer;
+} DBusSide;
+
+static gboolean
+dbus_new_connection_cb (GDBusServer     *server,
+                        GDBusConnection *connection,
+                        gpointer         data)
+{
+  DBusSide *side = data;
+  g_autoptr(GError) error = NULL;
+
+  if (side->rx != NULL)
+    return FALSE;   /* one producer */
+  /* Exported before the connection reads its first message. */
+  side->rx = gcs_dbus_receiver_new (connection, DBUS_INBOX, G_TYPE_VARIANT, side->capacity, &error);
+  if (side->rx == NULL)
+    {
+      fprintf (stderr, "gcs-demo: %s\n", error->message);
+      return FALSE;
+    }
+  side->connection = g_object_ref (connection);
+  return TRUE;
+}
+
+static gboolean
+dbus_side_start (DBusSide   *side,
+                 const char *self_path,
+                 gboolean    p2p,
+                 guint       n_workers,
+                 guint64     n_items,
+                 guint       capacity,
+                 guint32     seed,
+                 GError    **error)
+{
+  g_autofree char *workers = g_strdup_printf ("--workers=%u", n_workers);
+  g_autofree char *items = g_strdup_printf ("--items=%" G_GUINT64_FORMAT, n_items);
+  g_autofree char *cap = g_strdup_printf ("--capacity=%u", capacity);
+  g_autofree char *seed_arg = g_strdup_printf ("--seed=%u", seed);
+  g_autofree char *address_arg = NULL;
+  g_autofree char *name_arg = NULL;
+
+  side->capacity = capacity;
+  if (p2p)
+    {
+      g_autofree char *guid = g_dbus_generate_guid ();
+
+      side->server = g_dbus_server_new_sync ("unix:tmpdir=/tmp", G_DBUS_SERVER_FLAGS_NONE, guid,
+                                             NULL, NULL, error);
+      if (side->server == NULL)
+        return FALSE;
+      g_signal_connect (side->server, "new-connection", G_CALLBACK (dbus_new_connection_cb), side);
+      g_dbus_server_start (side->server);
+      address_arg = g_strdup_printf ("--dbus-produce=%s", g_dbus_server_get_client_address (side->server));
+      name_arg = g_strdup ("--dbus-name=-");
+    }
+  else
+    {
+      side->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+      g_test_dbus_up (side->bus);
+      side->connection = g_dbus_connection_new_for_address_sync (g_test_dbus_get_bus_address (side->bus),
+                                                                 G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                                 G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                                 NULL, NULL, error);
+      if (side->connection == NULL)
+        return FALSE;
+      side->rx = gcs_dbus_receiver_new (side->connection, DBUS_INBOX, G_TYPE_VARIANT, capacity, error);
+      if (side->rx == NULL)
+        return FALSE;
+      address_arg = g_strdup_printf ("--dbus-produce=%s", g_test_dbus_get_bus_address (side->bus));
+      name_arg = g_strdup_printf ("--dbus-name=%s", g_dbus_connection_get_unique_name (side->connection));
+    }
+  side->producer = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, error, self_path, address_arg, name_arg,
+                                     workers, items, cap, seed_arg, NULL);
+  if (side->producer == NULL)
+    return FALSE;
+  while (side->rx == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return TRUE;
+}
+
+/* After the stream's end: the producer's exit, and why the channel ended. */
+static gboolean
+dbus_side_stop (DBusSide  *side,
+                GError   **error)
+{
+  gboolean ok = gcs_dbus_receiver_propagate_error (side->rx, error);
+
+  if (ok && !g_subprocess_wait_check (side->producer, NULL, error))
+    ok = FALSE;
+  g_clear_object (&side->producer);
+  g_clear_object (&side->rx);
+  g_clear_object (&side->connection);
+  if (side->server != NULL)
+    g_dbus_server_stop (side->server);
+  g_clear_object (&side->server);
+  if (side->bus != NULL)
+    g_test_dbus_down (side->bus);
+  g_clear_object (&side->bus);
+  return ok;
 }
 
 /* ------------------------------------------------------------------ */
@@ -568,6 +832,9 @@ static gint64 opt_items = DEFAULT_ITEMS;
 static gint64 opt_capacity = DEFAULT_CAPACITY;
 static gint64 opt_seed = 1;
 static gboolean opt_attach = FALSE;
+static char *opt_dbus = NULL;           /* --dbus bus|p2p */
+static char *opt_dbus_produce = NULL;   /* hidden: the producer process, with the address */
+static char *opt_dbus_name = NULL;      /* hidden: the consumer's bus name, "-" peer to peer */
 
 static gboolean
 parse_option_cb (const char  *name,
@@ -610,6 +877,11 @@ static const GOptionEntry entries[] = {
   { "consumer", 0, 0, G_OPTION_ARG_CALLBACK, parse_option_cb,
     "How the main loop consumes: a stream pipeline, or gcs_receiver_attach() (default stream)",
     "stream|attach" },
+  { "dbus", 0, 0, G_OPTION_ARG_STRING, &opt_dbus,
+    "Run the workers in a second process, sending through a D-Bus channel on a private "
+    "dbus-daemon (bus) or peer to peer (p2p)", "bus|p2p" },
+  { "dbus-produce", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_dbus_produce, NULL, NULL },
+  { "dbus-name", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &opt_dbus_name, NULL, NULL },
   { NULL }
 };
 
@@ -624,6 +896,7 @@ main (int   argc,
   g_autofree Worker *workers = NULL;
   g_autofree Demo *demo = NULL;
   guint progress_id, sigint_id;
+  DBusSide dbus_side = { 0 };
   int status = 0;
 
   /* The user's charset for --help; numbers stay in the C format. */
@@ -652,6 +925,18 @@ main (int   argc,
       return EXIT_USAGE;
     }
 
+  if (opt_dbus != NULL && !g_str_equal (opt_dbus, "bus") && !g_str_equal (opt_dbus, "p2p"))
+    {
+      fprintf (stderr, "gcs-demo: --dbus is “bus” or “p2p”, not “%s”\nTry “%s --help”.\n",
+               opt_dbus, g_get_prgname ());
+      return EXIT_USAGE;
+    }
+  if (opt_dbus_produce != NULL)
+    return run_dbus_producer (opt_dbus_produce,
+                              opt_dbus_name == NULL || g_str_equal (opt_dbus_name, "-") ? NULL : opt_dbus_name,
+                              (guint) opt_workers, (guint64) opt_items, (guint) opt_capacity,
+                              (guint32) opt_seed);
+
   demo = g_new0 (Demo, 1);
   demo->n_expected = (guint64) opt_items;
   demo->n_workers = (guint) opt_workers;
@@ -661,13 +946,33 @@ main (int   argc,
   demo->next_seq = g_new0 (guint32, demo->n_workers);
   demo->use_stream = !opt_attach;
 
-  gcs_channel_new (DEMO_TYPE_RECORD, demo->capacity, &tx, &rx);
+  demo->dbus = opt_dbus;
+  if (demo->dbus == NULL)
+    {
+      gcs_channel_new (DEMO_TYPE_RECORD, demo->capacity, &tx, &rx);
+      printf ("gcs-demo: %u workers -> bounded channel (capacity %s) -> %s, %s records\n",
+              demo->n_workers, grouped (demo->capacity),
+              demo->use_stream ? "inspect -> filter -> chunks_timeout -> for_each" : "attach",
+              grouped (demo->n_expected));
+    }
+  else
+    {
+      printf ("gcs-demo: %u workers in a producer process -> D-Bus channel (%s, capacity %s) -> %s, %s records\n",
+              demo->n_workers, g_str_equal (demo->dbus, "bus") ? "private dbus-daemon" : "peer to peer",
+              grouped (demo->capacity),
+              demo->use_stream ? "inspect -> filter -> chunks_timeout -> for_each" : "attach",
+              grouped (demo->n_expected));
+      fflush (stdout);
+      demo->start_us = g_get_monotonic_time ();
+      if (!dbus_side_start (&dbus_side, argv[0], g_str_equal (demo->dbus, "p2p"), demo->n_workers,
+                            demo->n_expected, demo->capacity, (guint32) opt_seed, &error))
+        {
+          fprintf (stderr, "gcs-demo: %s\n", error->message);
+          return 1;
+        }
+      rx = g_object_ref (dbus_side.rx);
+    }
   demo->rx = rx;
-
-  printf ("gcs-demo: %u workers -> bounded channel (capacity %s) -> %s, %s records\n",
-          demo->n_workers, grouped (demo->capacity),
-          demo->use_stream ? "inspect -> filter -> chunks_timeout -> for_each" : "attach",
-          grouped (demo->n_expected));
   fflush (stdout);
 
   if (demo->use_stream)
@@ -677,9 +982,10 @@ main (int   argc,
   progress_id = g_timeout_add (demo->tty ? 100 : 1000, progress_cb, demo);
   sigint_id = g_unix_signal_add (SIGINT, sigint_cb, demo);
 
-  demo->start_us = g_get_monotonic_time ();
+  if (demo->dbus == NULL)
+    demo->start_us = g_get_monotonic_time ();
   workers = g_new0 (Worker, demo->n_workers);
-  for (guint i = 0; i < demo->n_workers; i++)
+  for (guint i = 0; tx != NULL && i < demo->n_workers; i++)
     {
       Worker *w = &workers[i];
 
@@ -690,7 +996,8 @@ main (int   argc,
       w->thread = g_thread_new ("gcs-demo-worker", worker_run, w);
     }
   /* Only the workers' clones keep the channel open now. */
-  gcs_sender_close (tx);
+  if (tx != NULL)
+    gcs_sender_close (tx);
 
   g_main_loop_run (demo->loop);
 
@@ -703,7 +1010,7 @@ main (int   argc,
       printf ("\n");
     }
 
-  for (guint i = 0; i < demo->n_workers; i++)
+  for (guint i = 0; tx != NULL && i < demo->n_workers; i++)
     {
       g_thread_join (workers[i].thread);
       if (workers[i].error != NULL && !demo->interrupted)
@@ -713,6 +1020,19 @@ main (int   argc,
         }
       g_clear_error (&workers[i].error);
       g_clear_object (&workers[i].tx);
+    }
+
+  if (demo->dbus != NULL)
+    {
+      g_autoptr(GError) dbus_error = NULL;
+
+      demo->rx = NULL;
+      g_clear_object (&rx);
+      if (!dbus_side_stop (&dbus_side, &dbus_error) && !demo->interrupted)
+        {
+          fprintf (stderr, "gcs-demo: the producer process: %s\n", dbus_error->message);
+          status = 1;
+        }
     }
 
   print_report (demo);

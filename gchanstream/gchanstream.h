@@ -37,4 +37,9 @@
 # include "gcs-stream-group.h"
 # include "gcs-share.h"
 # include "gcs-list-store.h"
+# include "gcs-dbus.h"
+# include "gcs-dbus-receiver.h"
+# include "gcs-dbus-sink.h"
+# include "gcs-value.h"
+# include "gcs-binding.h"
 #undef GCHANSTREAM_INSIDE

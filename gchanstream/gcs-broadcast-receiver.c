@@ -403,3 +403,25 @@ gcs_broadcast_receiver_get_lagged (GcsBroadcastReceiver *self)
 
   return __atomic_load_n (&self->lagged, __ATOMIC_RELAXED);
 }
+
+/* Additions of 2026-12: resubscribe */
+
+/**
+ * gcs_broadcast_receiver_resubscribe:
+ * @self: a #GcsBroadcastReceiver
+ *
+ * Makes a new receiver on the same channel, which gets the values sent
+ * from now on, like gcs_broadcast_sender_subscribe() but without needing
+ * a sender (tokio's resubscribe): what @self has not read yet is not
+ * copied. On a channel whose senders are all gone, the new receiver is at
+ * its end at once.
+ *
+ * Returns: (transfer full): a new #GcsBroadcastReceiver
+ */
+GcsBroadcastReceiver *
+gcs_broadcast_receiver_resubscribe (GcsBroadcastReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_BROADCAST_RECEIVER (self), NULL);
+
+  return gcs_broadcast_receiver_new_for_chan (self->chan);
+}

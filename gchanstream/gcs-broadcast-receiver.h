@@ -46,4 +46,8 @@ guint         gcs_broadcast_receiver_get_length    (GcsBroadcastReceiver  *self)
 GCS_AVAILABLE_IN_ALL
 guint64       gcs_broadcast_receiver_get_lagged    (GcsBroadcastReceiver  *self);
 
+GCS_AVAILABLE_IN_ALL
+G_GNUC_WARN_UNUSED_RESULT
+GcsBroadcastReceiver *gcs_broadcast_receiver_resubscribe (GcsBroadcastReceiver *self);
+
 G_END_DECLS

@@ -5,8 +5,10 @@
 
 #include "config.h"
 
+#include "gcs-chan-closed-private.h"
 #include "gcs-broadcast-private.h"
 #include "gcs-error.h"
+#include "gcs-sink-private.h"
 #include "gcs-value-private.h"
 
 /**
@@ -33,7 +35,10 @@ struct _GcsBroadcastSender
   gint              closed;  /* atomic */
 };
 
-G_DEFINE_FINAL_TYPE (GcsBroadcastSender, gcs_broadcast_sender, G_TYPE_OBJECT)
+static void gcs_broadcast_sender_sink_init (GcsSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GcsBroadcastSender, gcs_broadcast_sender, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GCS_TYPE_SINK, gcs_broadcast_sender_sink_init))
 
 enum {
   PROP_0,
@@ -290,4 +295,105 @@ gcs_broadcast_sender_get_receiver_count (GcsBroadcastSender *self)
   g_return_val_if_fail (GCS_IS_BROADCAST_SENDER (self), 0);
 
   return gcs_broadcast_chan_get_receiver_count (self->chan);
+}
+
+/* Additions of 2026-12: closed_async */
+
+/**
+ * gcs_broadcast_sender_closed_async:
+ * @self: a #GcsBroadcastSender
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once no receiver
+ *   is left
+ * @user_data: data for @callback
+ *
+ * Waits, on the thread-default context, until no receiver of the channel
+ * is left: the last receiver (from gcs_broadcast_new(), gcs_broadcast_sender_subscribe() or gcs_broadcast_receiver_resubscribe()) is finalized. It completes at once if none is. A producer uses it to
+ * stop its work when its consumer goes (a window closed, say), rather
+ * than at its next send, which would fail with %GCS_CHANNEL_ERROR_CLOSED.
+ */
+void
+gcs_broadcast_sender_closed_async (GcsBroadcastSender  *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (GCS_IS_BROADCAST_SENDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  gcs_chan_closed_async (gcs_broadcast_chan_get_core (self->chan), self, gcs_broadcast_sender_closed_async,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * gcs_broadcast_sender_closed_finish:
+ * @self: a #GcsBroadcastSender
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_broadcast_sender_closed_async().
+ *
+ * Returns: %TRUE once no receiver is left; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when cancelled first
+ */
+gboolean
+gcs_broadcast_sender_closed_finish (GcsBroadcastSender *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_BROADCAST_SENDER (self), FALSE);
+
+  return gcs_chan_closed_finish (self, result, gcs_broadcast_sender_closed_async, error);
+}
+
+/* GcsSink: a send reaches the receivers there are at once (CLOSED with
+ * none, as gcs_broadcast_sender_send()); closing closes this handle. */
+
+static void
+gcs_broadcast_sender_sink_send_async (GcsSink             *sink,
+                                      const GValue        *value,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  GError *error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+    gcs_broadcast_sender_send (GCS_BROADCAST_SENDER (sink), value, &error);
+  gcs_sink_return_now (sink, gcs_broadcast_sender_sink_send_async, cancellable, callback, user_data, error);
+}
+
+static gboolean
+gcs_broadcast_sender_sink_send_finish (GcsSink       *sink,
+                                       GAsyncResult  *result,
+                                       GError       **error)
+{
+  return gcs_sink_finish_now (sink, result, gcs_broadcast_sender_sink_send_async, error);
+}
+
+static void
+gcs_broadcast_sender_sink_close_async (GcsSink             *sink,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  gcs_broadcast_sender_close (GCS_BROADCAST_SENDER (sink));
+  gcs_sink_return_now (sink, gcs_broadcast_sender_sink_close_async, cancellable, callback, user_data, NULL);
+}
+
+static gboolean
+gcs_broadcast_sender_sink_close_finish (GcsSink       *sink,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return gcs_sink_finish_now (sink, result, gcs_broadcast_sender_sink_close_async, error);
+}
+
+static void
+gcs_broadcast_sender_sink_init (GcsSinkInterface *iface)
+{
+  iface->send_async = gcs_broadcast_sender_sink_send_async;
+  iface->send_finish = gcs_broadcast_sender_sink_send_finish;
+  iface->close_async = gcs_broadcast_sender_sink_close_async;
+  iface->close_finish = gcs_broadcast_sender_sink_close_finish;
 }

@@ -9,9 +9,10 @@
 # error "Only <gchanstream/gchanstream.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "gcs-version.h"
+#include "gcs-sink.h"
 #include "gcs-broadcast-receiver.h"
 
 G_BEGIN_DECLS
@@ -44,5 +45,15 @@ GCS_AVAILABLE_IN_ALL
 guint                 gcs_broadcast_sender_get_capacity       (GcsBroadcastSender  *self);
 GCS_AVAILABLE_IN_ALL
 guint                 gcs_broadcast_sender_get_receiver_count (GcsBroadcastSender  *self);
+
+GCS_AVAILABLE_IN_ALL
+void gcs_broadcast_sender_closed_async (GcsBroadcastSender *self,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+GCS_AVAILABLE_IN_ALL
+gboolean gcs_broadcast_sender_closed_finish (GcsBroadcastSender *self,
+                                             GAsyncResult *result,
+                                             GError **error);
 
 G_END_DECLS

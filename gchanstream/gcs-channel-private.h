@@ -34,6 +34,9 @@ void      gcs_chan_set_in_hand          (GcsChan       *self,
 gboolean  gcs_chan_add_sender           (GcsChan       *self);
 void      gcs_chan_remove_sender        (GcsChan       *self);
 gboolean  gcs_chan_is_closed_for_send   (GcsChan       *self);
+void      gcs_chan_set_end_error        (GcsChan       *self,
+                                         const GError  *error);
+GError   *gcs_chan_steal_end_error      (GcsChan       *self);
 gboolean  gcs_chan_send                 (GcsChan       *self,
                                          const GValue  *value,
                                          gboolean       blocking,
@@ -68,5 +71,8 @@ void      gcs_chan_set_consumer_context (GcsChan       *self,
                                          GMainContext  *context);
 void      gcs_chan_close_receiver       (GcsChan       *self,
                                          gboolean       discard);
+
+/* Additions of 2026-12 */
+gboolean  gcs_chan_is_closed_for_recv   (GcsChan       *self);
 
 G_END_DECLS

@@ -83,6 +83,7 @@ struct _GcsChan
   gint            n_send_waiters; /* atomic: waiters.length, for the fast path */
   guint64         dropped;
   GMainContext   *rx_context;    /* the consuming context, once known */
+  GError         *end_error;     /* the end is a failure (see close_with_error) */
   gint            consuming;     /* atomic: a consumer pops the ring */
 
   /* Items taken by the consumer and not yet delivered, for the length
@@ -105,6 +106,7 @@ gcs_chan_free (gpointer data)
     gcs_ring_clear (&self->ring);
   gcs_core_rx_clear (&self->rx);
   g_clear_pointer (&self->rx_context, g_main_context_unref);
+  g_clear_error (&self->end_error);
   g_free (self);
 }
 
@@ -250,6 +252,29 @@ void
 gcs_chan_remove_sender (GcsChan *self)
 {
   gcs_chan_core_remove_sender (&self->core);
+}
+
+/* The receiver will report @error, once, instead of the end (the first
+ * such error wins). */
+void
+gcs_chan_set_end_error (GcsChan      *self,
+                        const GError *error)
+{
+  gcs_mutex_lock (&self->core.lock);
+  if (self->end_error == NULL)
+    self->end_error = g_error_copy (error);
+  gcs_mutex_unlock (&self->core.lock);
+}
+
+GError *
+gcs_chan_steal_end_error (GcsChan *self)
+{
+  GError *error;
+
+  gcs_mutex_lock (&self->core.lock);
+  error = g_steal_pointer (&self->end_error);
+  gcs_mutex_unlock (&self->core.lock);
+  return error;
 }
 
 gboolean
@@ -1033,4 +1058,19 @@ gcs_channel_new_unbounded (GType         item_type,
   *tx = gcs_sender_new_for_chan (chan);
   *rx = gcs_receiver_new_for_chan (chan);
   gcs_chan_unref (chan);
+}
+
+/* Additions of 2026-12 */
+
+/* For gcs_receiver_is_closed(): every sender handle is gone, or the
+ * receiver was closed (queued items may still wait). */
+gboolean
+gcs_chan_is_closed_for_recv (GcsChan *self)
+{
+  gboolean closed;
+
+  gcs_mutex_lock (&self->core.lock);
+  closed = self->core.n_senders == 0 || !self->rx.open;
+  gcs_mutex_unlock (&self->core.lock);
+  return closed;
 }

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "gcs-chan-closed-private.h"
 #include "gcs-error.h"
 #include "gcs-oneshot-private.h"
 #include "gcs-value-private.h"
@@ -266,4 +267,53 @@ gcs_oneshot_sender_get_item_type (GcsOneshotSender *self)
   g_return_val_if_fail (GCS_IS_ONESHOT_SENDER (self), G_TYPE_INVALID);
 
   return gcs_oneshot_chan_get_item_type (self->chan);
+}
+
+/* Additions of 2026-12: closed_async */
+
+/**
+ * gcs_oneshot_sender_closed_async:
+ * @self: a #GcsOneshotSender
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once no receiver
+ *   is left
+ * @user_data: data for @callback
+ *
+ * Waits, on the thread-default context, until no receiver of the channel
+ * is left: the receiver is closed (gcs_oneshot_receiver_close()) or finalized. It completes at once if none is. A producer uses it to
+ * stop its work when its consumer goes (a window closed, say), rather
+ * than at its next send, which would fail with %GCS_CHANNEL_ERROR_CLOSED.
+ */
+void
+gcs_oneshot_sender_closed_async (GcsOneshotSender    *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (GCS_IS_ONESHOT_SENDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  gcs_chan_closed_async (gcs_oneshot_chan_get_core (self->chan), self, gcs_oneshot_sender_closed_async,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * gcs_oneshot_sender_closed_finish:
+ * @self: a #GcsOneshotSender
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_oneshot_sender_closed_async().
+ *
+ * Returns: %TRUE once no receiver is left; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when cancelled first
+ */
+gboolean
+gcs_oneshot_sender_closed_finish (GcsOneshotSender *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_ONESHOT_SENDER (self), FALSE);
+
+  return gcs_chan_closed_finish (self, result, gcs_oneshot_sender_closed_async, error);
 }

@@ -9,7 +9,7 @@
 # error "Only <gchanstream/gchanstream.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "gcs-version.h"
 
@@ -39,5 +39,15 @@ GCS_AVAILABLE_IN_ALL
 gboolean gcs_oneshot_sender_is_closed     (GcsOneshotSender  *self);
 GCS_AVAILABLE_IN_ALL
 GType    gcs_oneshot_sender_get_item_type (GcsOneshotSender  *self);
+
+GCS_AVAILABLE_IN_ALL
+void gcs_oneshot_sender_closed_async (GcsOneshotSender *self,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+GCS_AVAILABLE_IN_ALL
+gboolean gcs_oneshot_sender_closed_finish (GcsOneshotSender *self,
+                                           GAsyncResult *result,
+                                           GError **error);
 
 G_END_DECLS

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
 GcsReceiver *gcs_receiver_new_for_chan (GcsChan      *chan);
 GcsPoll      gcs_receiver_poll         (GcsReceiver  *self,
                                         GcsWaker     *waker,
-                                        GValue       *value);
+                                        GValue       *value,
+                                        GError      **error);
 void         gcs_receiver_forget_waker (GcsReceiver  *self,
                                         GcsWaker     *waker);
 gboolean     gcs_receiver_claim_context (GcsReceiver  *self,

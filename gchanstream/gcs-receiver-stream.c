@@ -154,7 +154,7 @@ gcs_receiver_stream_poll_next (GcsStream  *stream,
       g_clear_pointer (&self->waker, gcs_waker_unref);
       self->waker = gcs_waker_ref (waker);
     }
-  return gcs_receiver_poll (self->receiver, waker, item);
+  return gcs_receiver_poll (self->receiver, waker, item, error);
 }
 
 static void

@@ -29,6 +29,20 @@
  * finalized, or after gcs_receiver_close(), once the queued items are
  * delivered. Finalizing the receiver closes the channel and releases the
  * queued items at once.
+ *
+ * Any number of consumers may wait on one receiver at once: several
+ * gcs_receiver_recv_async() calls, attached sources, streams. Each item goes
+ * to exactly one of them, and they take turns: consumers that wait are
+ * served in the order they started waiting, whatever order their sources
+ * happen to dispatch in, so pending receives complete in the order they
+ * were made, and a busy attached source shares the items with a receive
+ * made meanwhile. At the end every one of them sees the end. A consumer on
+ * a second #GMainContext is refused with a critical: gcs_receiver_attach()
+ * returns 0, a receive or a stream fails with %G_IO_ERROR_BUSY.
+ *
+ * A source removed with g_source_remove() or g_source_destroy(), from its
+ * own callback too, calls nothing more; the items it did not deliver stay
+ * queued for the next consumer.
  */
 
 /**
@@ -45,6 +59,7 @@ struct _GcsReceiver
   GValue    current;        /* what try_recv and recv_blocking returned */
   GcsQueue  batch;          /* taken from the channel, not yet delivered */
   GMainContext *context;    /* the consuming context, once claimed */
+  GError   *end_error;      /* how the channel ended, not yet reported */
   guint     ended : 1;
 };
 
@@ -92,6 +107,7 @@ gcs_receiver_finalize (GObject *object)
   gcs_queue_clear (&self->batch);
   gcs_receiver_clear_current (self);
   gcs_consumer_release_context (&self->context);
+  g_clear_error (&self->end_error);
 
   G_OBJECT_CLASS (gcs_receiver_parent_class)->finalize (object);
 }
@@ -184,6 +200,13 @@ gcs_receiver_init (GcsReceiver *self)
 {
 }
 
+static void
+gcs_receiver_set_ended (GcsReceiver *self)
+{
+  self->ended = TRUE;
+  self->end_error = gcs_chan_steal_end_error (self->chan);
+}
+
 static inline void
 gcs_receiver_pop_batch (GcsReceiver *self,
                         GValue      *value)
@@ -192,13 +215,28 @@ gcs_receiver_pop_batch (GcsReceiver *self,
   gcs_chan_set_in_hand (self->chan, self->batch.length);
 }
 
+/* The end: DONE, or once ERROR when the channel ended with an error (the
+ * peer of a D-Bus channel vanished) and the caller takes it (@error). */
+static GcsPoll
+gcs_receiver_end (GcsReceiver  *self,
+                  GError      **error)
+{
+  if (G_UNLIKELY (self->end_error != NULL) && error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->end_error));
+      return GCS_POLL_ERROR;
+    }
+  return GCS_POLL_DONE;
+}
+
 /* Moves the next item into @value (uninitialized). A NULL @waker polls
  * without registering; with @all, the whole queue is taken at once. */
 static GcsPoll
-gcs_receiver_poll_full (GcsReceiver *self,
-                        GcsWaker    *waker,
-                        gboolean     all,
-                        GValue      *value)
+gcs_receiver_poll_full (GcsReceiver  *self,
+                        GcsWaker     *waker,
+                        gboolean      all,
+                        GValue       *value,
+                        GError      **error)
 {
   gboolean ended;
 
@@ -215,23 +253,27 @@ gcs_receiver_poll_full (GcsReceiver *self,
       return GCS_POLL_READY;
     }
   if (self->ended)
-    return GCS_POLL_DONE;
+    return gcs_receiver_end (self, error);
 
   if (gcs_chan_take (self->chan, &self->batch, all, waker, &ended) > 0)
     {
       gcs_receiver_pop_batch (self, value);
       return GCS_POLL_READY;
     }
-  self->ended = ended;
-  return ended ? GCS_POLL_DONE : GCS_POLL_PENDING;
+  if (!ended)
+    return GCS_POLL_PENDING;
+  gcs_receiver_set_ended (self);
+  return gcs_receiver_end (self, error);
 }
 
+/* @error NULL: the end is DONE, and an end error stays for a later poll. */
 GcsPoll
-gcs_receiver_poll (GcsReceiver *self,
-                   GcsWaker    *waker,
-                   GValue      *value)
+gcs_receiver_poll (GcsReceiver  *self,
+                   GcsWaker     *waker,
+                   GValue       *value,
+                   GError      **error)
 {
-  return gcs_receiver_poll_full (self, waker, TRUE, value);
+  return gcs_receiver_poll_full (self, waker, TRUE, value, error);
 }
 
 /* A consumer stops: it takes its waker back, and items it left in the
@@ -295,10 +337,11 @@ gcs_receiver_try_recv (GcsReceiver  *self,
   gcs_receiver_clear_current (self);
   /* One item at a time: a loop of try_recv keeps the channel's capacity
    * exact. */
-  poll = gcs_receiver_poll_full (self, NULL, FALSE, &self->current);
+  poll = gcs_receiver_poll_full (self, NULL, FALSE, &self->current, error);
   if (poll == GCS_POLL_READY)
     return &self->current;
-  set_empty_or_closed_error (poll, error);
+  if (poll != GCS_POLL_ERROR)
+    set_empty_or_closed_error (poll, error);
   return NULL;
 }
 
@@ -325,10 +368,11 @@ gcs_receiver_try_recv_into (GcsReceiver  *self,
   g_return_val_if_fail (value != NULL && !gcs_value_is_set (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  poll = gcs_receiver_poll_full (self, NULL, FALSE, value);
+  poll = gcs_receiver_poll_full (self, NULL, FALSE, value, error);
   if (poll == GCS_POLL_READY)
     return TRUE;
-  set_empty_or_closed_error (poll, error);
+  if (poll != GCS_POLL_ERROR)
+    set_empty_or_closed_error (poll, error);
   return FALSE;
 }
 
@@ -357,14 +401,25 @@ gcs_receiver_recv_blocking (GcsReceiver   *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   gcs_receiver_clear_current (self);
-  if (gcs_receiver_poll_full (self, NULL, TRUE, &self->current) == GCS_POLL_READY)
-    return &self->current;
-  if (self->ended)
-    return NULL;
+  switch (gcs_receiver_poll_full (self, NULL, TRUE, &self->current, error))
+    {
+    case GCS_POLL_READY:
+      return &self->current;
+    case GCS_POLL_PENDING:
+      break;
+    case GCS_POLL_DONE:
+    case GCS_POLL_ERROR:
+    default:
+      return NULL;
+    }
 
   if (gcs_chan_take_blocking (self->chan, &self->batch, cancellable, &ended, error) == 0)
     {
-      self->ended = ended;
+      if (ended)
+        {
+          gcs_receiver_set_ended (self);
+          gcs_receiver_end (self, error);
+        }
       return NULL;
     }
   gcs_receiver_pop_batch (self, &self->current);
@@ -411,7 +466,9 @@ gcs_receiver_source_dispatch (GSource     *source,
           return G_SOURCE_CONTINUE;
         }
 
-      switch (gcs_receiver_poll (self->receiver, waker, &value))
+      g_autoptr(GError) end_error = NULL;
+
+      switch (gcs_receiver_poll (self->receiver, waker, &value, &end_error))
         {
         case GCS_POLL_READY:
           keep = func (self->receiver, &value, user_data);
@@ -554,7 +611,7 @@ recv_async_poll (gpointer   owner,
 
   if (!gcs_receiver_claim_context (self, gcs_waker_get_context (waker), error))
     return GCS_POLL_ERROR;
-  return gcs_receiver_poll (self, waker, value);
+  return gcs_receiver_poll (self, waker, value, error);
 }
 
 static void
@@ -694,4 +751,129 @@ gcs_receiver_get_dropped (GcsReceiver *self)
   g_return_val_if_fail (GCS_IS_RECEIVER (self), 0);
 
   return gcs_chan_get_dropped (self->chan);
+}
+
+/* Additions of 2026-12: recv_many, is_closed */
+
+/* One recv_many call: the items the receiver holds now, then what the
+ * channel has queued, up to max, as one sequence. The first item may be
+ * waited for; the others are only what is there. */
+static GcsPoll
+recv_many_poll (gpointer   owner,
+                gpointer   data,
+                GcsWaker  *waker,
+                GValue    *value,
+                GError   **error)
+{
+  GcsReceiver *self = owner;
+  guint max = GPOINTER_TO_UINT (data);
+  gboolean taken_again = FALSE;
+  GArray *items;
+  GValue item = G_VALUE_INIT;
+  GcsPoll poll;
+
+  if (!gcs_receiver_claim_context (self, gcs_waker_get_context (waker), error))
+    return GCS_POLL_ERROR;
+  poll = gcs_receiver_poll (self, waker, &item, error);
+  if (poll != GCS_POLL_READY)
+    return poll;
+
+  items = g_array_sized_new (FALSE, TRUE, sizeof (GValue), MIN (max, 64));
+  g_array_append_val (items, item);
+  while (items->len < max)
+    {
+      /* The batch in hand, and one more take from the channel: "queued
+       * now", not whatever producers keep sending meanwhile. */
+      if (self->batch.length == 0)
+        {
+          if (taken_again)
+            break;
+          taken_again = TRUE;
+        }
+      item = (GValue) G_VALUE_INIT;
+      /* Without @error: an end error stays for the next call. */
+      if (gcs_receiver_poll (self, NULL, &item, NULL) != GCS_POLL_READY)
+        break;
+      g_array_append_val (items, item);
+    }
+  gcs_value_take_sequence (value, (GValue *) (gpointer) items->data, items->len);
+  g_array_free (items, TRUE);
+  return GCS_POLL_READY;
+}
+
+/**
+ * gcs_receiver_recv_many_async:
+ * @self: a #GcsReceiver
+ * @max: the most items to take, at least 1
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called with the items
+ * @user_data: data for @callback
+ *
+ * Takes the items queued now, from 1 to @max of them, in one sequence
+ * item (a list in Python, an array in JavaScript, a #GValueArray in C, as
+ * gcs_stream_chunks() makes): a consumer that handles items in batches
+ * (one database transaction, one g_list_store_splice()) takes them in one
+ * call. It waits, on the thread-default context, while nothing is queued.
+ * At the end of the stream the finish function returns %NULL. A call
+ * that completes with %G_IO_ERROR_CANCELLED has taken nothing.
+ */
+void
+gcs_receiver_recv_many_async (GcsReceiver         *self,
+                              guint                max,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (GCS_IS_RECEIVER (self));
+  g_return_if_fail (max >= 1);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcs_receiver_recv_many_async);
+  g_task_set_name (task, "[gchanstream] recv_many");
+  gcs_poll_task_run_full (task, recv_many_poll, recv_async_forget_waker,
+                          GUINT_TO_POINTER (max), NULL);
+}
+
+/**
+ * gcs_receiver_recv_many_finish:
+ * @self: a #GcsReceiver
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_receiver_recv_many_async().
+ *
+ * Returns: (transfer none) (nullable): a sequence of 1 to max items, owned
+ *   by @result; %NULL without error at the end of the stream
+ */
+const GValue *
+gcs_receiver_recv_many_finish (GcsReceiver   *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcs_receiver_recv_many_async, NULL);
+
+  return gcs_poll_task_propagate (G_TASK (result), error);
+}
+
+/**
+ * gcs_receiver_is_closed:
+ * @self: a #GcsReceiver
+ *
+ * Whether no new item can come: every sender handle is closed or
+ * finalized, or gcs_receiver_close() was called. Items queued before may
+ * still be waiting to be received.
+ *
+ * Returns: %TRUE if the channel is closed for new items
+ */
+gboolean
+gcs_receiver_is_closed (GcsReceiver *self)
+{
+  g_return_val_if_fail (GCS_IS_RECEIVER (self), TRUE);
+
+  return gcs_chan_is_closed_for_recv (self->chan);
 }

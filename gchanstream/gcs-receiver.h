@@ -90,4 +90,17 @@ guint         gcs_receiver_get_length    (GcsReceiver          *self);
 GCS_AVAILABLE_IN_ALL
 guint64       gcs_receiver_get_dropped   (GcsReceiver          *self);
 
+GCS_AVAILABLE_IN_ALL
+void          gcs_receiver_recv_many_async  (GcsReceiver          *self,
+                                             guint                 max,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GCS_AVAILABLE_IN_ALL
+const GValue *gcs_receiver_recv_many_finish (GcsReceiver          *self,
+                                             GAsyncResult         *result,
+                                             GError              **error);
+GCS_AVAILABLE_IN_ALL
+gboolean      gcs_receiver_is_closed        (GcsReceiver          *self);
+
 G_END_DECLS

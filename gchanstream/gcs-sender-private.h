@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
-GcsSender *gcs_sender_new_for_chan (GcsChan *chan);
+GcsSender *gcs_sender_new_for_chan     (GcsChan      *chan);
+void       gcs_sender_close_with_error (GcsSender    *self,
+                                        const GError *error);
 
 G_END_DECLS

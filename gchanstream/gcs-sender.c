@@ -5,9 +5,10 @@
 
 #include "config.h"
 
+#include "gcs-chan-closed-private.h"
 #include "gcs-error.h"
 #include "gcs-sender-private.h"
-#include "gcs-sink.h"
+#include "gcs-sink-private.h"
 #include "gcs-value-private.h"
 
 /**
@@ -170,11 +171,8 @@ gcs_sender_sink_close_async (GcsSink             *sink,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
-  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
-
-  g_task_set_source_tag (task, gcs_sender_sink_close_async);
   gcs_sender_close (GCS_SENDER (sink));
-  g_task_return_boolean (task, TRUE);
+  gcs_sink_return_now (sink, gcs_sender_sink_close_async, cancellable, callback, user_data, NULL);
 }
 
 static gboolean
@@ -182,9 +180,7 @@ gcs_sender_sink_close_finish (GcsSink       *sink,
                               GAsyncResult  *result,
                               GError       **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return gcs_sink_finish_now (sink, result, gcs_sender_sink_close_async, error);
 }
 
 static void
@@ -369,6 +365,22 @@ gcs_sender_close (GcsSender *self)
     gcs_chan_remove_sender (self->chan);
 }
 
+/* Closes @self; once every sender is closed and the queued items are
+ * delivered, the receiver reports @error once instead of the end (its
+ * try_recv, recv_finish, recv_blocking raise it, a ReceiverStream fails
+ * with it). For channels whose producer can fail: a D-Bus peer that
+ * vanishes. */
+void
+gcs_sender_close_with_error (GcsSender    *self,
+                             const GError *error)
+{
+  g_return_if_fail (GCS_IS_SENDER (self));
+  g_return_if_fail (error != NULL);
+
+  gcs_chan_set_end_error (self->chan, error);
+  gcs_sender_close (self);
+}
+
 /**
  * gcs_sender_is_closed:
  * @self: a #GcsSender
@@ -432,4 +444,53 @@ gcs_sender_get_length (GcsSender *self)
   g_return_val_if_fail (GCS_IS_SENDER (self), 0);
 
   return gcs_chan_get_length (self->chan);
+}
+
+/* Additions of 2026-12: closed_async */
+
+/**
+ * gcs_sender_closed_async:
+ * @self: a #GcsSender
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once no receiver
+ *   is left
+ * @user_data: data for @callback
+ *
+ * Waits, on the thread-default context, until no receiver of the channel
+ * is left: the receiver is closed (gcs_receiver_close()) or finalized. It completes at once if none is. A producer uses it to
+ * stop its work when its consumer goes (a window closed, say), rather
+ * than at its next send, which would fail with %GCS_CHANNEL_ERROR_CLOSED.
+ */
+void
+gcs_sender_closed_async (GcsSender           *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (GCS_IS_SENDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  gcs_chan_closed_async (gcs_chan_get_core (self->chan), self, gcs_sender_closed_async,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * gcs_sender_closed_finish:
+ * @self: a #GcsSender
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_sender_closed_async().
+ *
+ * Returns: %TRUE once no receiver is left; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when cancelled first
+ */
+gboolean
+gcs_sender_closed_finish (GcsSender     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_SENDER (self), FALSE);
+
+  return gcs_chan_closed_finish (self, result, gcs_sender_closed_async, error);
 }

@@ -58,4 +58,14 @@ guint      gcs_sender_get_capacity  (GcsSender            *self);
 GCS_AVAILABLE_IN_ALL
 guint      gcs_sender_get_length    (GcsSender            *self);
 
+GCS_AVAILABLE_IN_ALL
+void gcs_sender_closed_async (GcsSender *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+GCS_AVAILABLE_IN_ALL
+gboolean gcs_sender_closed_finish (GcsSender *self,
+                                   GAsyncResult *result,
+                                   GError **error);
+
 G_END_DECLS

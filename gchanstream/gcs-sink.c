@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "gcs-sink.h"
+#include "gcs-sink-private.h"
 #include "gcs-value-private.h"
 
 /**
@@ -14,7 +14,8 @@
  * @short_description: something that takes items, with backpressure
  *
  * gcs_stream_forward_async() sends every item of a stream into a sink,
- * waiting for each send to complete, then closes it. #GcsSender is a sink.
+ * waiting for each send to complete, then closes it. #GcsSender,
+ * #GcsWatchSender and #GcsBroadcastSender are sinks.
  */
 
 /**
@@ -112,4 +113,34 @@ gcs_sink_close_finish (GcsSink       *self,
   g_return_val_if_fail (GCS_IS_SINK (self), FALSE);
 
   return GCS_SINK_GET_IFACE (self)->close_finish (self, result, error);
+}
+
+/* For sinks whose operations complete at once (gcs-sink-private.h). */
+void
+gcs_sink_return_now (gpointer             sink,
+                     gpointer             source_tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data,
+                     GError              *error)
+{
+  g_autoptr(GTask) task = g_task_new (sink, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+gboolean
+gcs_sink_finish_now (gpointer       sink,
+                     GAsyncResult  *result,
+                     gpointer       source_tag,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, sink), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

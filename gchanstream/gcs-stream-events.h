@@ -13,6 +13,7 @@
 #include <gio/gio.h>
 
 #include "gcs-version.h"
+#include "gcs-channel.h"
 #include "gcs-stream.h"
 
 G_BEGIN_DECLS
@@ -78,10 +79,29 @@ GcsStream *gcs_stream_from_signal            (GObject          *object,
                                               const char       *signal_name);
 GCS_AVAILABLE_IN_ALL
 G_GNUC_WARN_UNUSED_RESULT
+GcsStream *gcs_stream_from_signal_full       (GObject          *object,
+                                              const char       *signal_name,
+                                              guint             capacity,
+                                              GcsOverflow       overflow);
+GCS_AVAILABLE_IN_ALL
+G_GNUC_WARN_UNUSED_RESULT
 GcsStream *gcs_stream_take_until_disposed    (GcsStream        *self,
                                               GObject          *object);
 GCS_AVAILABLE_IN_ALL
 G_GNUC_WARN_UNUSED_RESULT
 GcsStream *gcs_stream_from_input_stream_lines (GInputStream    *stream);
+
+/**
+ * GCS_TYPE_SIGNAL_STREAM:
+ *
+ * The #GType of #GcsSignalStream.
+ */
+#define GCS_TYPE_SIGNAL_STREAM (gcs_signal_stream_get_type ())
+
+GCS_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (GcsSignalStream, gcs_signal_stream, GCS, SIGNAL_STREAM, GObject)
+
+GCS_AVAILABLE_IN_ALL
+guint64    gcs_signal_stream_get_dropped     (GcsSignalStream  *self);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "gcs-dbus-sink.h"
 #include "gcs-error.h"
 #include "gcs-sender.h"
 #include "gcs-sink.h"
@@ -648,11 +649,13 @@ forward_item (GcsStreamDriver  *driver,
   ForwardData *d = driver->data;
   GError *local_error = NULL;
 
-  /* A channel sender: try without waiting first; only a full channel needs
-   * a task. */
-  if (GCS_IS_SENDER (d->sink))
+  /* A channel sender or a D-Bus sink: try without waiting first; only a
+   * full channel (or window) needs a task. */
+  if (GCS_IS_SENDER (d->sink) || GCS_IS_DBUS_SINK (d->sink))
     {
-      gboolean sent = gcs_sender_try_send (GCS_SENDER (d->sink), item, &local_error);
+      gboolean sent = GCS_IS_SENDER (d->sink)
+        ? gcs_sender_try_send (GCS_SENDER (d->sink), item, &local_error)
+        : gcs_dbus_sink_try_send (GCS_DBUS_SINK (d->sink), item, &local_error);
 
       if (sent || !g_error_matches (local_error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_FULL))
         {

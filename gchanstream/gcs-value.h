@@ -1,4 +1,4 @@
-/* gcs-value.h: inline GValue helpers for number-crunching C callbacks
+/* gcs-value.h: sequence items without deprecated API; inline helpers for numbers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,37 +11,38 @@
 
 #include <glib-object.h>
 
+#include "gcs-version.h"
+
 G_BEGIN_DECLS
 
 /**
- * SECTION:gcs-value
- * @Title: Fast values
- * @Short_description: inline GValue helpers for C callbacks on numbers
+ * GCS_TYPE_SEQUENCE:
  *
- * A #GcsMapFunc gets an uninitialized @result and initializes it. In C
- * that is usually g_value_init() then g_value_set_int64(), and for a
- * number g_value_init() costs more than the whole stage around it:
- * GLib looks the type's value table up under its type lock on every call.
- *
- * The helpers here do the same for the plain fundamental types (booleans,
- * int, uint, int64, uint64, double), whose values own nothing, by writing
- * the #GValue directly, inline:
- * |[<!-- language="C" -->
- * static void
- * add_one (const GValue *item, GValue *result, gpointer user_data, GError **error)
- * {
- *   gcs_value_init_int64 (result, gcs_value_get_int64 (item) + 1);
- * }
- * ]|
- * gcs_value_init_int64() leaves @result exactly as g_value_init() followed
- * by g_value_set_int64() would, so the callback contract is unchanged and
- * the value is released with g_value_unset() (or not at all: it owns
- * nothing) like any other. The getters read the value inline when it holds
- * the type, and otherwise call GLib's getter, which reports the mistake.
- *
- * C only: bindings return values from their callbacks and never see these
- * (they are static inline functions, not in the GIR).
+ * The #GType of sequence items (the items of chunks, zip, collect, ...),
+ * for a channel that carries them: `gcs_channel_new (GCS_TYPE_SEQUENCE,
+ * ...)`. Read such items with gcs_value_get_sequence_length() and
+ * gcs_value_get_sequence_item(), make them with gcs_value_init_sequence().
  */
+#define GCS_TYPE_SEQUENCE (gcs_sequence_type ())
+
+GCS_AVAILABLE_IN_ALL
+GType         gcs_sequence_type                (void);
+GCS_AVAILABLE_IN_ALL
+gboolean      gcs_value_holds_sequence         (const GValue *value);
+GCS_AVAILABLE_IN_ALL
+guint         gcs_value_get_sequence_length    (const GValue *value);
+GCS_AVAILABLE_IN_ALL
+const GValue *gcs_value_get_sequence_item      (const GValue *value,
+                                                guint         index);
+GCS_AVAILABLE_IN_ALL
+const GValue *gcs_value_get_sequence           (const GValue *value,
+                                                guint        *n_items);
+GCS_AVAILABLE_IN_ALL
+void          gcs_value_init_sequence          (GValue       *value,
+                                                const GValue *items,
+                                                guint         n_items);
+
+/* Inline helpers for numbers, for C callbacks: see the section's text. */
 
 /**
  * gcs_value_init_boolean: (skip)

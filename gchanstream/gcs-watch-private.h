@@ -66,4 +66,8 @@ GcsPoll           gcs_watch_receiver_poll         (GcsWatchReceiver *self,
 void              gcs_watch_receiver_forget_waker (GcsWatchReceiver *self,
                                                    GcsWaker         *waker);
 
+/* Additions of 2026-12 */
+gboolean          gcs_watch_chan_send_if_changed (GcsWatchChan  *self,
+                                                  GValue        *value);
+
 G_END_DECLS

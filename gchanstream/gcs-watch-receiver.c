@@ -329,3 +329,185 @@ gcs_watch_receiver_get_item_type (GcsWatchReceiver *self)
 
   return gcs_watch_chan_get_item_type (self->chan);
 }
+
+/* Additions of 2026-12: peek_value, wait_for */
+
+/**
+ * gcs_watch_receiver_peek_value:
+ * @self: a #GcsWatchReceiver
+ *
+ * The latest value, without marking it seen: gcs_watch_receiver_has_changed()
+ * and gcs_watch_receiver_changed_async() answer as before (tokio's
+ * `borrow`, where gcs_watch_receiver_get_value() is `borrow_and_update`).
+ *
+ * Returns: (transfer none): the latest value, owned by @self and valid
+ *   until the next gcs_watch_receiver_get_value() or
+ *   gcs_watch_receiver_peek_value() on it
+ */
+const GValue *
+gcs_watch_receiver_peek_value (GcsWatchReceiver *self)
+{
+  GcsValueBox *old;
+  guint64 version;
+
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), NULL);
+
+  old = self->current;
+  self->current = gcs_watch_chan_get (self->chan, &version);
+  if (old != NULL)
+    gcs_value_box_unref (old);
+  return &self->current->value;
+}
+
+/* One wait_for call. */
+typedef struct
+{
+  GcsPredicateFunc func;
+  gpointer         user_data;
+  GDestroyNotify   destroy;
+  guint64          checked;     /* the version the predicate refused */
+  gboolean         any_checked;
+} WaitFor;
+
+static void
+wait_for_free (gpointer data)
+{
+  WaitFor *wait = data;
+
+  if (wait->destroy != NULL)
+    wait->destroy (wait->user_data);
+  g_free (wait);
+}
+
+/* The current value first, whatever was seen (tokio's wait_for), then
+ * each version other than the last one refused. The predicate runs
+ * outside the channel's lock on a reference to the value; the version it
+ * refused is what the next poll waits to change, under the lock, so a
+ * send between the two is never missed. */
+static GcsPoll
+wait_for_poll (gpointer   owner,
+               gpointer   data,
+               GcsWaker  *waker,
+               GValue    *value,
+               GError   **error)
+{
+  GcsWatchReceiver *self = owner;
+  WaitFor *wait = data;
+
+  if (!gcs_consumer_claim_context (&self->context, gcs_waker_get_context (waker), self, error))
+    return GCS_POLL_ERROR;
+
+  for (;;)
+    {
+      GcsValueBox *box = NULL;
+      guint64 version;
+      GError *local_error = NULL;
+      GcsPoll result;
+      gboolean holds;
+
+      result = gcs_watch_chan_poll (self->chan, &self->rx, wait->checked, !wait->any_checked,
+                                    waker, &box, &version);
+      if (result == GCS_POLL_DONE)
+        {
+          g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                               "Every sender of the watch channel is closed, "
+                               "and its last value does not satisfy the predicate");
+          return GCS_POLL_ERROR;
+        }
+      if (result != GCS_POLL_READY)
+        return result;
+
+      holds = wait->func (&box->value, wait->user_data, &local_error);
+      if (local_error != NULL)
+        {
+          gcs_value_box_unref (box);
+          g_propagate_error (error, local_error);
+          return GCS_POLL_ERROR;
+        }
+      if (holds)
+        {
+          self->seen = version;
+          gcs_value_box_take (box, value);
+          return GCS_POLL_READY;
+        }
+      gcs_value_box_unref (box);
+      wait->checked = version;
+      wait->any_checked = TRUE;
+      /* A sender that keeps changing the value cannot hold the context. */
+      if (!gcs_waker_charge_inline (waker))
+        return gcs_waker_yield (waker);
+    }
+}
+
+/**
+ * gcs_watch_receiver_wait_for_async:
+ * @self: a #GcsWatchReceiver
+ * @predicate: (scope notified) (closure predicate_data) (destroy predicate_destroy):
+ *   decides whether a value is the one to wait for
+ * @predicate_data: data for @predicate
+ * @predicate_destroy: (nullable): frees @predicate_data once the wait is over
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called with the value
+ * @user_data: data for @callback
+ *
+ * Waits, on the thread-default context, for the first value, current or
+ * later, for which @predicate returns %TRUE, and marks it seen (tokio's
+ * wait_for). The current value is checked first, even if it was seen
+ * already; then each new version, the latest one only when several
+ * arrive between two checks. There is no race: a value sent while the
+ * predicate runs is checked next. @predicate runs on the waiting context's
+ * thread.
+ *
+ * It fails with %GCS_CHANNEL_ERROR_CLOSED once every sender handle is
+ * closed and the last value did not satisfy @predicate, with the error
+ * @predicate sets, or with %G_IO_ERROR_CANCELLED.
+ */
+void
+gcs_watch_receiver_wait_for_async (GcsWatchReceiver    *self,
+                                   GcsPredicateFunc     predicate,
+                                   gpointer             predicate_data,
+                                   GDestroyNotify       predicate_destroy,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  WaitFor *wait;
+
+  g_return_if_fail (GCS_IS_WATCH_RECEIVER (self));
+  g_return_if_fail (predicate != NULL);
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  wait = g_new0 (WaitFor, 1);
+  wait->func = predicate;
+  wait->user_data = predicate_data;
+  wait->destroy = predicate_destroy;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, gcs_watch_receiver_wait_for_async);
+  g_task_set_name (task, "[gchanstream] watch wait_for");
+  gcs_poll_task_run_full (task, wait_for_poll, changed_forget_waker, wait, wait_for_free);
+}
+
+/**
+ * gcs_watch_receiver_wait_for_finish:
+ * @self: a #GcsWatchReceiver
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_watch_receiver_wait_for_async().
+ *
+ * Returns: (transfer none) (nullable): the value that satisfied the
+ *   predicate, owned by @result; %NULL with an error otherwise
+ */
+const GValue *
+gcs_watch_receiver_wait_for_finish (GcsWatchReceiver  *self,
+                                    GAsyncResult      *result,
+                                    GError           **error)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_RECEIVER (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == gcs_watch_receiver_wait_for_async, NULL);
+
+  return gcs_poll_task_propagate (G_TASK (result), error);
+}

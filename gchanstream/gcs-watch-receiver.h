@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "gcs-version.h"
+#include "gcs-stream.h"
 
 G_BEGIN_DECLS
 
@@ -43,5 +44,20 @@ G_GNUC_WARN_UNUSED_RESULT
 GcsWatchReceiver *gcs_watch_receiver_clone         (GcsWatchReceiver     *self);
 GCS_AVAILABLE_IN_ALL
 GType             gcs_watch_receiver_get_item_type (GcsWatchReceiver     *self);
+
+GCS_AVAILABLE_IN_ALL
+const GValue     *gcs_watch_receiver_peek_value    (GcsWatchReceiver     *self);
+GCS_AVAILABLE_IN_ALL
+void              gcs_watch_receiver_wait_for_async (GcsWatchReceiver    *self,
+                                                     GcsPredicateFunc     predicate,
+                                                     gpointer             predicate_data,
+                                                     GDestroyNotify       predicate_destroy,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GCS_AVAILABLE_IN_ALL
+const GValue     *gcs_watch_receiver_wait_for_finish (GcsWatchReceiver   *self,
+                                                      GAsyncResult       *result,
+                                                      GError            **error);
 
 G_END_DECLS

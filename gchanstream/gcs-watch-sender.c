@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include "gcs-chan-closed-private.h"
 #include "gcs-error.h"
+#include "gcs-sink-private.h"
 #include "gcs-value-private.h"
 #include "gcs-watch-private.h"
 
@@ -37,11 +39,15 @@ struct _GcsWatchSender
   gint              closed;   /* atomic */
 };
 
-G_DEFINE_FINAL_TYPE (GcsWatchSender, gcs_watch_sender, G_TYPE_OBJECT)
+static void gcs_watch_sender_sink_init (GcsSinkInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (GcsWatchSender, gcs_watch_sender, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GCS_TYPE_SINK, gcs_watch_sender_sink_init))
 
 enum {
   PROP_0,
   PROP_ITEM_TYPE,
+  PROP_RECEIVER_COUNT,
   N_PROPS
 };
 
@@ -84,6 +90,9 @@ gcs_watch_sender_get_property (GObject    *object,
     case PROP_ITEM_TYPE:
       g_value_set_gtype (value, gcs_watch_sender_get_item_type (self));
       break;
+    case PROP_RECEIVER_COUNT:
+      g_value_set_uint (value, gcs_watch_sender_get_receiver_count (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -108,12 +117,52 @@ gcs_watch_sender_class_init (GcsWatchSenderClass *klass)
                         G_TYPE_NONE,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * GcsWatchSender:receiver-count:
+   *
+   * How many receivers the channel has now. It is read without
+   * notification: a snapshot of a value other threads change.
+   */
+  properties[PROP_RECEIVER_COUNT] =
+    g_param_spec_uint ("receiver-count", "Receiver count",
+                       "How many receivers the channel has now",
+                       0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 gcs_watch_sender_init (GcsWatchSender *self)
 {
+}
+
+/* send and send_if_changed: checks, converts, stores. */
+static gboolean
+gcs_watch_sender_store (GcsWatchSender  *self,
+                        const GValue    *value,
+                        gboolean         if_changed,
+                        GError         **error)
+{
+  GValue item = G_VALUE_INIT;
+
+  if (g_atomic_int_get (&self->closed))
+    {
+      g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
+                           "This sender handle is closed");
+      return FALSE;
+    }
+  if (!gcs_value_coerce (gcs_watch_chan_get_item_type (self->chan), value, &item, error))
+    return FALSE;
+  if (!if_changed)
+    {
+      gcs_watch_chan_send (self->chan, &item);
+      return TRUE;
+    }
+  if (gcs_watch_chan_send_if_changed (self->chan, &item))
+    return TRUE;
+  gcs_value_clear (&item);
+  return FALSE;
 }
 
 /**
@@ -135,22 +184,11 @@ gcs_watch_sender_send (GcsWatchSender  *self,
                        const GValue    *value,
                        GError         **error)
 {
-  GValue item = G_VALUE_INIT;
-
   g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), FALSE);
   g_return_val_if_fail (GCS_IS_VALUE (value), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (g_atomic_int_get (&self->closed))
-    {
-      g_set_error_literal (error, GCS_CHANNEL_ERROR, GCS_CHANNEL_ERROR_CLOSED,
-                           "This sender handle is closed");
-      return FALSE;
-    }
-  if (!gcs_value_coerce (gcs_watch_chan_get_item_type (self->chan), value, &item, error))
-    return FALSE;
-  gcs_watch_chan_send (self->chan, &item);
-  return TRUE;
+  return gcs_watch_sender_store (self, value, FALSE, error);
 }
 
 /**
@@ -279,4 +317,150 @@ gcs_watch_sender_get_item_type (GcsWatchSender *self)
   g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), G_TYPE_INVALID);
 
   return gcs_watch_chan_get_item_type (self->chan);
+}
+
+/* Additions of 2026-12: closed_async */
+
+/**
+ * gcs_watch_sender_closed_async:
+ * @self: a #GcsWatchSender
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async) (closure user_data): called once no receiver
+ *   is left
+ * @user_data: data for @callback
+ *
+ * Waits, on the thread-default context, until no receiver of the channel
+ * is left: the last receiver (from gcs_watch_new(), gcs_watch_sender_subscribe() or gcs_watch_receiver_clone()) is finalized. It completes at once if none is. A producer uses it to
+ * stop its work when its consumer goes (a window closed, say), rather
+ * than at its next send, which would fail with %GCS_CHANNEL_ERROR_CLOSED.
+ */
+void
+gcs_watch_sender_closed_async (GcsWatchSender      *self,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_return_if_fail (GCS_IS_WATCH_SENDER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  gcs_chan_closed_async (gcs_watch_chan_get_core (self->chan), self, gcs_watch_sender_closed_async,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * gcs_watch_sender_closed_finish:
+ * @self: a #GcsWatchSender
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes gcs_watch_sender_closed_async().
+ *
+ * Returns: %TRUE once no receiver is left; %FALSE with
+ *   %G_IO_ERROR_CANCELLED when cancelled first
+ */
+gboolean
+gcs_watch_sender_closed_finish (GcsWatchSender *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), FALSE);
+
+  return gcs_chan_closed_finish (self, result, gcs_watch_sender_closed_async, error);
+}
+
+/**
+ * gcs_watch_sender_send_if_changed:
+ * @self: a #GcsWatchSender
+ * @value: the new value; converted to the item type when that is exact
+ * @error: return location for a #GError
+ *
+ * Like gcs_watch_sender_send(), but only when @value differs from the
+ * current value, with the equality of gcs_stream_distinct_until_changed():
+ * contents for numbers, booleans, strings and variants, identity for
+ * objects and other boxed types. An equal value stores nothing and wakes
+ * no receiver (tokio's send_if_modified). The comparison and the store are
+ * one step: concurrent senders never both store the same value.
+ *
+ * Returns: %TRUE if the value was stored; %FALSE if it equals the current
+ *   value (without an error), or with %GCS_CHANNEL_ERROR_CLOSED or
+ *   %GCS_CHANNEL_ERROR_TYPE as gcs_watch_sender_send()
+ */
+gboolean
+gcs_watch_sender_send_if_changed (GcsWatchSender  *self,
+                                  const GValue    *value,
+                                  GError         **error)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), FALSE);
+  g_return_val_if_fail (GCS_IS_VALUE (value), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return gcs_watch_sender_store (self, value, TRUE, error);
+}
+
+/**
+ * gcs_watch_sender_get_receiver_count:
+ * @self: a #GcsWatchSender
+ *
+ * Gets the #GcsWatchSender:receiver-count property: how many receivers
+ * the channel has now.
+ *
+ * Returns: the #GcsWatchSender:receiver-count
+ */
+guint
+gcs_watch_sender_get_receiver_count (GcsWatchSender *self)
+{
+  g_return_val_if_fail (GCS_IS_WATCH_SENDER (self), 0);
+
+  return gcs_chan_core_get_receiver_count (gcs_watch_chan_get_core (self->chan));
+}
+
+/* GcsSink: a send stores the value at once; closing closes this handle. */
+
+static void
+gcs_watch_sender_sink_send_async (GcsSink             *sink,
+                                  const GValue        *value,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  GError *error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (cancellable, &error))
+    gcs_watch_sender_send (GCS_WATCH_SENDER (sink), value, &error);
+  gcs_sink_return_now (sink, gcs_watch_sender_sink_send_async, cancellable, callback, user_data, error);
+}
+
+static gboolean
+gcs_watch_sender_sink_send_finish (GcsSink       *sink,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return gcs_sink_finish_now (sink, result, gcs_watch_sender_sink_send_async, error);
+}
+
+static void
+gcs_watch_sender_sink_close_async (GcsSink             *sink,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  gcs_watch_sender_close (GCS_WATCH_SENDER (sink));
+  gcs_sink_return_now (sink, gcs_watch_sender_sink_close_async, cancellable, callback, user_data, NULL);
+}
+
+static gboolean
+gcs_watch_sender_sink_close_finish (GcsSink       *sink,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return gcs_sink_finish_now (sink, result, gcs_watch_sender_sink_close_async, error);
+}
+
+static void
+gcs_watch_sender_sink_init (GcsSinkInterface *iface)
+{
+  iface->send_async = gcs_watch_sender_sink_send_async;
+  iface->send_finish = gcs_watch_sender_sink_send_finish;
+  iface->close_async = gcs_watch_sender_sink_close_async;
+  iface->close_finish = gcs_watch_sender_sink_close_finish;
 }

@@ -9,9 +9,10 @@
 # error "Only <gchanstream/gchanstream.h> can be included directly."
 #endif
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "gcs-version.h"
+#include "gcs-sink.h"
 #include "gcs-watch-receiver.h"
 
 G_BEGIN_DECLS
@@ -45,5 +46,21 @@ GCS_AVAILABLE_IN_ALL
 void              gcs_watch_sender_close         (GcsWatchSender  *self);
 GCS_AVAILABLE_IN_ALL
 GType             gcs_watch_sender_get_item_type (GcsWatchSender  *self);
+
+GCS_AVAILABLE_IN_ALL
+gboolean          gcs_watch_sender_send_if_changed    (GcsWatchSender  *self,
+                                                       const GValue    *value,
+                                                       GError         **error);
+GCS_AVAILABLE_IN_ALL
+guint             gcs_watch_sender_get_receiver_count (GcsWatchSender  *self);
+GCS_AVAILABLE_IN_ALL
+void gcs_watch_sender_closed_async (GcsWatchSender *self,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+GCS_AVAILABLE_IN_ALL
+gboolean gcs_watch_sender_closed_finish (GcsWatchSender *self,
+                                         GAsyncResult *result,
+                                         GError **error);
 
 G_END_DECLS

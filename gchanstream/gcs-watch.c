@@ -237,3 +237,37 @@ gcs_watch_new (const GValue      *initial,
   *rx = gcs_watch_receiver_new_for_chan (chan, 0);
   gcs_watch_chan_unref (chan);
 }
+
+/* Additions of 2026-12 */
+
+/* Stores *@value (moved) as the latest version unless it equals the
+ * current value (gcs_value_equal(), as distinct_until_changed): then
+ * nothing changes, no receiver wakes, and *@value is left to the caller.
+ * Compared under the lock, so two senders cannot both see "different". */
+gboolean
+gcs_watch_chan_send_if_changed (GcsWatchChan *self,
+                                GValue       *value)
+{
+  GcsValueBox *box = gcs_value_box_new (value);
+  GcsValueBox *old;
+  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
+
+  gcs_mutex_lock (&self->core.lock);
+  if (gcs_value_equal (&self->current->value, &box->value))
+    {
+      gcs_mutex_unlock (&self->core.lock);
+      /* The caller's value back: the box was never shared. */
+      *value = box->value;
+      g_free (box);
+      return FALSE;
+    }
+  old = self->current;
+  self->current = box;
+  self->version++;
+  gcs_chan_core_wake_all_locked (&self->core, &wakers);
+  gcs_mutex_unlock (&self->core.lock);
+
+  gcs_value_box_unref (old);
+  gcs_wake_list_wake (&wakers);
+  return TRUE;
+}

@@ -13,9 +13,8 @@
  * priority would starve (GLib dispatches only the most urgent ready
  * sources): a driver with work left yields below it.
  *
- * The deterministic check: an idle source at the priority a driver yields
- * to runs between two dispatches of the driver, and it sees at most about one
- * budget (1,024 items) pass each time. The timer's largest gap is printed,
+ * The deterministic check: a source whose prepare GLib calls once per turn
+ * of the loop sees at most about one budget (1,024 items) pass each time. The timer's largest gap is printed,
  * and checked against 50 ms except under valgrind and sanitizers.
  */
 
@@ -51,22 +50,38 @@ under_valgrind (void)
 typedef struct
 {
   guint64  seen;         /* items the combinator looked at */
-  guint64  seen_at_idle; /* at the last idle */
-  guint64  max_between;  /* most items between two idles */
+  guint64  seen_at_idle; /* at the last turn of the loop */
+  guint64  max_between;  /* most items in one turn */
   gint64   last_tick;
   gint64   max_gap;      /* usec, between two timer ticks */
   gboolean done;
 } Probe;
 
-static gboolean
-probe_idle_cb (gpointer data)
+static void
+probe_turn (Probe *probe)
 {
-  Probe *probe = data;
-
   probe->max_between = MAX (probe->max_between, probe->seen - probe->seen_at_idle);
   probe->seen_at_idle = probe->seen;
-  return G_SOURCE_CONTINUE;
 }
+
+/* A source that is never ready: GLib calls its prepare once per turn of
+ * the loop, before anything else (it is the most urgent). */
+typedef struct
+{
+  GSource  source;
+  Probe   *probe;
+} TurnSource;
+
+static gboolean
+turn_prepare (GSource *source,
+              gint    *timeout)
+{
+  probe_turn (((TurnSource *) source)->probe);
+  *timeout = -1;
+  return FALSE;
+}
+
+static GSourceFuncs turn_funcs = { .prepare = turn_prepare };
 
 static gboolean
 probe_timer_cb (gpointer data)
@@ -99,13 +114,12 @@ run_probed (GcsStream *stream,
             Probe     *probe)
 {
   GMainContext *context = g_main_context_get_thread_default ();
-  g_autoptr(GSource) idle = g_idle_source_new ();
+  g_autoptr(GSource) turns = g_source_new (&turn_funcs, sizeof (TurnSource));
   g_autoptr(GSource) timer = g_timeout_source_new (2);
 
-  g_source_set_callback (idle, probe_idle_cb, probe, NULL);
-  /* Where a driver with work left yields to: both run each iteration. */
-  g_source_set_priority (idle, G_PRIORITY_HIGH_IDLE + 30);
-  g_source_attach (idle, context);
+  ((TurnSource *) turns)->probe = probe;
+  g_source_set_priority (turns, G_PRIORITY_HIGH);
+  g_source_attach (turns, context);
   g_source_set_callback (timer, probe_timer_cb, probe, NULL);
   /* GTK's redraw priority: a flooded driver must let it run too. */
   g_source_set_priority (timer, G_PRIORITY_HIGH_IDLE + 20);
@@ -115,9 +129,9 @@ run_probed (GcsStream *stream,
   gcs_stream_count_async (stream, NULL, count_done_cb, probe);
   ITERATE_UNTIL (probe->done);
   /* The stretch since the last turn of each counts too. */
-  probe_idle_cb (probe);
+  probe_turn (probe);
   probe_timer_cb (probe);
-  g_source_destroy (idle);
+  g_source_destroy (turns);
   g_source_destroy (timer);
 
   g_test_message ("%" G_GUINT64_FORMAT " items, at most %" G_GUINT64_FORMAT

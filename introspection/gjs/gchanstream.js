@@ -24,17 +24,25 @@
 //   accumulators passed to the callbacks of map, filter, filter_map,
 //   inspect, take_while, skip_while, scan, flat_map, flat_map_unordered,
 //   switch_map, for_each_async and fold_async; and on receivers try_recv,
-//   recv_blocking, recv_finish and the attach / attach_full callbacks.
+//   recv_blocking, recv_finish, recv_many_finish and the attach /
+//   attach_full callbacks; a watch receiver's wait_for_async predicate
+//   and wait_for_finish.
 // - The other way, a JavaScript array where a value goes to C (returned by
 //   a map, filter_map, scan or fold callback; an init value; an item of
 //   Gcs.Stream.from_values; a sent item) becomes a GObject.ValueArray,
 //   recursively, where GJS alone fails with "Could not guess unspecified
 //   GValue type".
-// - The asynchronous operations of streams, Receiver.recv_async and
-//   Sender.send_async are promisified (Gio._promisify): called without
-//   their callback they return a Promise, e.g.
-//   `const items = await stream.collect_async(null);`. With a callback they
-//   work as before.
+// - Every _async method of the library that has a _finish (streams,
+//   every receiver and sender kind, sinks; methods added later too) called
+//   without its callback returns a Promise, e.g.
+//   `const items = await stream.collect_async();` (the cancellable may be
+//   left out). With a callback they work as before.
+// - Streams and every receiver kind are async iterables:
+//   `for await (const item of stream)`. Leaving the loop early (break,
+//   return, throw) releases a stream (Gcs.Stream.release(): a
+//   ReceiverStream closes its receiver, so the senders see CLOSED); a
+//   receiver is left open. Watch receivers give the current value, then
+//   each change; broadcast receivers skip what they missed by lagging.
 //
 // Errors need nothing: a JavaScript exception thrown in any callback is a
 // GError for C (GJS does that), which ends the stream; the terminal
@@ -43,7 +51,7 @@
 // as the GLib.Error itself if the callback threw a GLib.Error.
 
 import GObject from 'gi://GObject';
-import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
 import Gcs from 'gi://Gcs?version=1.0';
 
 const PATCHED = Symbol.for('gchanstream.gjs.patched');
@@ -81,7 +89,7 @@ export function fromJS(value) {
 }
 
 // Replaces proto[name] with make(original), keeping the function's length,
-// which Gio._promisify compares with the arguments it gets.
+// which promisify() reads.
 function patch(proto, name, make) {
     const original = proto[name];
     if (typeof original !== 'function')
@@ -138,6 +146,152 @@ function wrapReceiverFunc(func) {
     };
 }
 
+// Replaces proto[name] so that a call without the callback returns a
+// Promise of the finish call's result. GJS hides user_data, so the
+// callback is the last of the function's `length` arguments; fewer
+// arguments (the cancellable left out, say) are filled with null.
+function promisify(proto, name, finish) {
+    const original = proto[name];
+    const nArgs = original.length;
+    const replacement = function (...args) {
+        if (args.length >= nArgs && typeof args[nArgs - 1] === 'function')
+            return original.apply(this, args);
+        while (args.length < nArgs - 1)
+            args.push(null);
+        args.length = nArgs - 1;
+        return new Promise((resolve, reject) => {
+            original.call(this, ...args, (source, res) => {
+                try {
+                    let result = (source ?? this)[finish](res);
+                    // A gboolean finish with out values: [true, v...].
+                    if (Array.isArray(result) && result.length > 1 && result[0] === true &&
+                        !(result instanceof GObject.ValueArray))
+                        result = result.length === 2 ? result[1] : result.slice(1);
+                    resolve(toJS(result));
+                } catch (e) {
+                    reject(e);
+                }
+            });
+        });
+    };
+    Object.defineProperty(replacement, 'length', {value: nArgs});
+    Object.defineProperty(replacement, 'name', {value: name});
+    proto[name] = replacement;
+}
+
+function isChannelError(e, code) {
+    return e instanceof GLib.Error && e.matches(Gcs.ChannelError, code);
+}
+
+// An async iterator over next(), a function giving a Promise of
+// {done, value}; return() (break, throw, return out of `for await`) calls
+// release() unless the iteration ended or a next() is pending.
+function makeIterator(next, release = null) {
+    let done = false, pending = false;
+    return {
+        [Symbol.asyncIterator]() {
+            return this;
+        },
+        async next() {
+            if (done)
+                return {done: true, value: undefined};
+            pending = true;
+            try {
+                const step = await next();
+                if (step.done)
+                    done = true;
+                return step;
+            } catch (e) {
+                done = true;
+                throw e;
+            } finally {
+                pending = false;
+            }
+        },
+        // eslint-disable-next-line require-await
+        async return(value) {
+            if (!done && !pending && release)
+                release();
+            done = true;
+            return {done: true, value};
+        },
+    };
+}
+
+// for await (const item of stream): `break` releases the stream (a
+// ReceiverStream closes its receiver: the senders see CLOSED).
+function streamIterator() {
+    const stream = this;
+    return makeIterator(async () => {
+        const value = await stream.next_async(null);
+        return value === null ? {done: true, value: undefined} : {done: false, value};
+    }, () => stream.release());
+}
+
+// for await (const item of rx): each item until the end; leaving the loop
+// early leaves the receiver open.
+function receiverIterator() {
+    const rx = this;
+    return makeIterator(async () => {
+        const value = await rx.recv_async(null);
+        return value === null ? {done: true, value: undefined} : {done: false, value};
+    });
+}
+
+// The value, if one is sent.
+function oneshotIterator() {
+    const rx = this;
+    let received = false;
+    return makeIterator(async () => {
+        if (received)
+            return {done: true, value: undefined};
+        received = true;
+        try {
+            const value = await rx.recv_async(null);
+            return value === null ? {done: true, value: undefined} : {done: false, value};
+        } catch (e) {
+            if (isChannelError(e, Gcs.ChannelError.CLOSED))
+                return {done: true, value: undefined};
+            throw e;
+        }
+    });
+}
+
+// The current value, then each change, until the sender is gone.
+function watchIterator() {
+    const rx = this;
+    let first = true;
+    return makeIterator(async () => {
+        if (!first) {
+            try {
+                await rx.changed_async(null);
+            } catch (e) {
+                if (isChannelError(e, Gcs.ChannelError.CLOSED))
+                    return {done: true, value: undefined};
+                throw e;
+            }
+        }
+        first = false;
+        return {done: false, value: toJS(rx.get_value())};
+    });
+}
+
+// Each value until the end; values missed by lagging are skipped.
+function broadcastIterator() {
+    const rx = this;
+    return makeIterator(async () => {
+        for (;;) {
+            try {
+                const value = await rx.recv_async(null);
+                return value === null ? {done: true, value: undefined} : {done: false, value};
+            } catch (e) {
+                if (!isChannelError(e, Gcs.ChannelError.LAGGED))
+                    throw e;
+            }
+        }
+    });
+}
+
 if (!Gcs.Stream.prototype[PATCHED]) {
     const stream = Gcs.Stream.prototype;
 
@@ -180,11 +334,53 @@ if (!Gcs.Stream.prototype[PATCHED]) {
         patchArgument(sender, name);
     patchArgument(Gcs.Sink.prototype, 'send_async');
 
-    // Promises: op(args) without the callback returns a Promise.
-    for (const name of ['next', 'collect', 'fold', 'count', 'for_each', 'forward'])
-        Gio._promisify(stream, `${name}_async`, `${name}_finish`);
-    Gio._promisify(receiver, 'recv_async', 'recv_finish');
-    Gio._promisify(sender, 'send_async', 'send_finish');
+    // What tokio's channels have (issue 14): sequences out of recv_many
+    // and wait_for, values into send_if_changed.
+    patchResult(receiver, 'recv_many_finish');
+    const watchReceiver = Gcs.WatchReceiver.prototype;
+    patchCallbackMethod(watchReceiver, 'wait_for_async', 1);
+    patchResult(watchReceiver, 'wait_for_finish');
+    patchArgument(Gcs.WatchSender.prototype, 'send_if_changed');
+
+    // Promises: every _async method of the library that has a _finish,
+    // called without its callback, returns a Promise (found by walking
+    // the namespace, so methods added to the library later are covered).
+    for (const key of Object.keys(Gcs)) {
+        const holder = Gcs[key];
+        // Functions of the namespace itself (Gcs.foo_async, Gcs.foo_finish).
+        if (key.endsWith('_async') && typeof holder === 'function') {
+            const finish = `${key.slice(0, -'_async'.length)}_finish`;
+            if (typeof Gcs[finish] === 'function')
+                promisify(Gcs, key, finish);
+            continue;
+        }
+        if (typeof holder !== 'function' || !holder.prototype || !holder.$gtype)
+            continue;
+        const proto = holder.prototype;
+        for (const name of Object.getOwnPropertyNames(proto)) {
+            if (!name.endsWith('_async'))
+                continue;
+            const finish = `${name.slice(0, -'_async'.length)}_finish`;
+            if (typeof proto[name] === 'function' && typeof proto[finish] === 'function')
+                promisify(proto, name, finish);
+        }
+    }
+
+    // for await: streams (any type implementing Gcs.Stream, the library's
+    // private ones too) and every receiver kind.
+    Object.defineProperty(GObject.Object.prototype, Symbol.asyncIterator, {
+        configurable: true,
+        get() {
+            return this instanceof Gcs.Stream ? streamIterator : undefined;
+        },
+    });
+    for (const [cls, iterator] of [[Gcs.Receiver, receiverIterator],
+        [Gcs.OneshotReceiver, oneshotIterator], [Gcs.WatchReceiver, watchIterator],
+        [Gcs.BroadcastReceiver, broadcastIterator]]) {
+        Object.defineProperty(cls.prototype, Symbol.asyncIterator,
+            {configurable: true, writable: true, value: iterator});
+    }
+
 
     Object.defineProperty(stream, PATCHED, {value: true});
 }

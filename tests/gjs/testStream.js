@@ -146,9 +146,9 @@ test('the module patches the shared Gcs namespace', () => {
         assert(s.map === Gcs.Stream.prototype.map, 'patched map on every stream');
         assert(s.collect_finish === Gcs.Stream.prototype.collect_finish, 'patched collect_finish');
     }
-    // Promisified with the lengths _promisify expects.
-    assertEq(Gcs.Stream.prototype._original_for_each_async.length, 3, 'for_each_async length');
-    assertEq(Gcs.Stream.prototype._original_fold_async.length, 4, 'fold_async length');
+    // Promisified, keeping the lengths (the callback is the last argument).
+    assertEq(Gcs.Stream.prototype.for_each_async.length, 3, 'for_each_async length');
+    assertEq(Gcs.Stream.prototype.fold_async.length, 4, 'fold_async length');
 });
 
 test('toJS and fromJS round-trip nested sequences', () => {

@@ -260,12 +260,17 @@ class TimeTest(unittest.TestCase):
 
 class ObjectTest(unittest.TestCase):
     def test_from_property_changes(self):
+        # Lazy and coalescing (API.md, "Bridges are lazy and bounded"; this
+        # test expected every change queued from the stream's creation).
         entry = Entry()
         each = Each(Gcs.Stream.from_property(entry, 'text'))
-        for i in range(5):
+        iterate_until(self, lambda: each.items == [''])   # the first poll
+        entry.props.text = '0'
+        iterate_until(self, lambda: each.items[-1] == '0')
+        for i in range(1, 5):
             entry.props.text = str(i)
-        iterate_until(self, lambda: len(each.items) == 6)
-        self.assertEqual(each.items, ['', '0', '1', '2', '3', '4'])
+        iterate_until(self, lambda: each.items[-1] == '4')
+        self.assertEqual(each.items, ['', '0', '4'])
         entry.run_dispose()
         iterate_until(self, lambda: each.done)
         self.assertIsNone(each.error)
@@ -275,6 +280,8 @@ class ObjectTest(unittest.TestCase):
         ping = Collect(Gcs.Stream.from_signal(emitter, 'ping').take(1))
         one = Collect(Gcs.Stream.from_signal(emitter, 'one').take(2))
         three = Collect(Gcs.Stream.from_signal(emitter, 'three').take(1))
+        emitter.emit('one', 0)   # before the first poll: not seen (lazy)
+        iterate_for(20)          # the first polls connect
         emitter.emit('ping')
         emitter.emit('one', 1)
         emitter.emit('one', 2)

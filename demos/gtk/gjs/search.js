@@ -35,7 +35,11 @@
 // Test:  gjs -m search.js --self-test [--screenshot FILE]
 // (exit 0 passed, 1 failed, 3 timed out, 77 no display)
 
-import Gcs from 'gi://Gcs?version=1.0';
+// The gchanstream GJS module (Promises, sequences as arrays, for await),
+// from the source tree; an installed application imports the installed
+// copy, 'file://<prefix>/share/gjs-1.0/gchanstream.js' (README.md,
+// "Install and use").
+import Gcs from '../../../introspection/gjs/gchanstream.js';
 import Gdk from 'gi://Gdk?version=4.0';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';

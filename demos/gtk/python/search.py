@@ -231,13 +231,17 @@ def start_pipeline(window, searcher, state):
         state.done = True
         try:
             stream.for_each_finish(result)
-        except GLib.Error as e:
-            # A failed pipeline stops searching: say so, loudly.
+        except Exception as e:
+            # A failed pipeline stops searching: say so, loudly. A Python
+            # callback's exception comes back as itself (the Gcs override),
+            # a library failure as a GLib.Error.
             state.error = e
-            print('search pipeline failed: %s' % e.message, file=sys.stderr)
+            message = e.message if isinstance(e, GLib.Error) \
+                else '%s: %s' % (type(e).__name__, e)
+            print('search pipeline failed: %s' % message, file=sys.stderr)
             win = window_ref()
             if win is not None:
-                win.show_failure(e.message)
+                win.show_failure(message)
 
     searcher.started_hook = on_search_started
     results = (Gcs.Stream.from_property(window.entry, 'text')
