@@ -10,16 +10,25 @@
 #   3.42 raises OverflowError); a str with a NUL character fails with
 #   GCS_CHANNEL_ERROR_TYPE (PyGObject would cut it at the NUL).
 #
+# - Callbacks as Python writes them. PyGObject 3.42 shows a callback's
+#   closure data as an argument of its own; the override takes calls as
+#   the manual writes them, without it (rx.wait_for_async(predicate, None,
+#   callback), Gcs.Stream.retry(factory, 5, 100)). Extra positional
+#   arguments are user data: the GAsyncReadyCallback's when there is one
+#   (as in GIO), else the Gcs callback's, passed after its own arguments.
+#   A gboolean callback's result counts as bool.
+#
 # - Exceptions. An exception raised in a callback becomes a GError for C
 #   (domain "gcs-python-exception-quark", message "Type: message"), and
 #   comes back out of the finish call, or the await, as the same exception
-#   object with its traceback. The originals wait in a small registry keyed
+#   object with its traceback (a catch_error or on_end callback gets it
+#   too). The originals wait in a small registry keyed
 #   by the GError's code; a finish takes its entry out; the registry keeps
 #   at most _EXCEPTIONS_KEPT entries, so errors nobody finishes are dropped.
 #
 # - No leak per call. PyGObject 3.42 leaks the GValue of a callback's
-#   (out caller-allocates) argument: map, filter_map, scan and fold go
-#   through gcs_stream_binding_*(), whose callbacks hand their value to
+#   (out caller-allocates) argument: map, filter_map, map_while, scan and
+#   fold go through gcs_stream_binding_*(), whose callbacks hand their value to
 #   Gcs.binding_set_result() instead. Combinators added to the library
 #   later with such a callback work too (through the plain entry point).
 #
@@ -385,7 +394,7 @@ class _Layout:
     callback as an argument of its own (wait_for_async (predicate,
     predicate_data, cancellable, callback, user_data), retry (factory,
     user_data, max_attempts, initial_backoff_ms)); a user writes a
-    callback without it, as API.md does (wait_for_async (predicate,
+    callback without it, as the manual does (wait_for_async (predicate,
     cancellable, callback), retry (factory, max_attempts,
     initial_backoff_ms)). Extra positional arguments are the user data:
     of the GAsyncReadyCallback when there is one (as in GIO), of the Gcs
