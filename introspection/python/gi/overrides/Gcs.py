@@ -590,7 +590,11 @@ def _make_converting(method, info):
             elif kinds[j] in ('cancellable', 'async'):
                 out.append(None)
             else:
-                # Left out by the caller: PyGObject says what is missing.
+                # Left out by the caller: the rest by name, and PyGObject
+                # says what is missing.
+                for k in given:
+                    if k > j:
+                        kwargs[visible[k].get_name()] = given[k]
                 return method(*head, *out, **kwargs)
         return method(*head, *out, *extra, **kwargs)
     return wrapper
