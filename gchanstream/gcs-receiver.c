@@ -29,6 +29,20 @@
  * finalized, or after gcs_receiver_close(), once the queued items are
  * delivered. Finalizing the receiver closes the channel and releases the
  * queued items at once.
+ *
+ * Any number of consumers may wait on one receiver at once: several
+ * gcs_receiver_recv_async() calls, attached sources, streams. Each item goes
+ * to exactly one of them, and they take turns: consumers that wait are
+ * served in the order they started waiting, whatever order their sources
+ * happen to dispatch in, so pending receives complete in the order they
+ * were made, and a busy attached source shares the items with a receive
+ * made meanwhile. At the end every one of them sees the end. A consumer on
+ * a second #GMainContext is refused with a critical: gcs_receiver_attach()
+ * returns 0, a receive or a stream fails with %G_IO_ERROR_BUSY.
+ *
+ * A source removed with g_source_remove() or g_source_destroy(), from its
+ * own callback too, calls nothing more; the items it did not deliver stay
+ * queued for the next consumer.
  */
 
 /**
