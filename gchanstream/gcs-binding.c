@@ -4,7 +4,7 @@
  *
  * PyGObject 3.42 leaks the GValue it allocates for a callback's
  * (out caller-allocates) GValue argument (32-40 bytes per call of a map,
- * filter_map, scan or fold callback). These entry points take callbacks
+ * filter_map, map_while, scan or fold callback). These entry points take callbacks
  * with no out argument: the callback calls gcs_binding_set_result() with
  * its value (a plain in-argument, which PyGObject frees), and a C
  * trampoline, itself an ordinary #GcsMapFunc / #GcsFoldFunc, moves that
@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "gcs-binding.h"
+#include "gcs-stream-operators.h"
 
 /**
  * SECTION:gcs-binding
@@ -25,7 +26,8 @@
  *
  * Language bindings call these instead of the C entry points they mirror.
  * gcs_stream_binding_map(), gcs_stream_binding_filter_map(),
- * gcs_stream_binding_scan() and gcs_stream_binding_fold_async() take
+ * gcs_stream_binding_map_while(), gcs_stream_binding_scan() and
+ * gcs_stream_binding_fold_async() take
  * callbacks that hand their value over with gcs_binding_set_result()
  * rather than through an `(out caller-allocates)` #GValue, which
  * PyGObject 3.42 leaks on every call. The Python override uses them, so
@@ -217,6 +219,33 @@ gcs_stream_binding_filter_map (GcsStream         *self,
 
   return gcs_stream_filter_map (self, map_trampoline,
                                 closure_new (func, user_data, destroy), closure_free);
+}
+
+/**
+ * gcs_stream_binding_map_while:
+ * @self: a #GcsStream
+ * @func: (scope notified) (closure user_data) (destroy destroy): produces
+ *   each item's value with gcs_binding_set_result(), or nothing to end the
+ *   stream
+ * @user_data: data for @func
+ * @destroy: (nullable): frees @user_data
+ *
+ * gcs_stream_map_while() for language bindings (see #GcsBindingMapFunc).
+ *
+ * Returns: (transfer full): the mapped stream, ending at the first item
+ *   @func produces nothing for
+ */
+GcsStream *
+gcs_stream_binding_map_while (GcsStream         *self,
+                              GcsBindingMapFunc  func,
+                              gpointer           user_data,
+                              GDestroyNotify     destroy)
+{
+  g_return_val_if_fail (GCS_IS_STREAM (self), NULL);
+  g_return_val_if_fail (func != NULL, NULL);
+
+  return gcs_stream_map_while (self, map_trampoline,
+                               closure_new (func, user_data, destroy), closure_free);
 }
 
 /**

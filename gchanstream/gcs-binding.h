@@ -64,6 +64,12 @@ GcsStream    *gcs_stream_binding_filter_map   (GcsStream          *self,
                                                GDestroyNotify      destroy);
 GCS_AVAILABLE_IN_ALL
 G_GNUC_WARN_UNUSED_RESULT
+GcsStream    *gcs_stream_binding_map_while    (GcsStream          *self,
+                                               GcsBindingMapFunc   func,
+                                               gpointer            user_data,
+                                               GDestroyNotify      destroy);
+GCS_AVAILABLE_IN_ALL
+G_GNUC_WARN_UNUSED_RESULT
 GcsStream    *gcs_stream_binding_scan         (GcsStream          *self,
                                                const GValue       *init,
                                                GcsBindingFoldFunc  func,

@@ -85,6 +85,7 @@ struct _GcsChan
   GMainContext   *rx_context;    /* the consuming context, once known */
   GError         *end_error;     /* the end is a failure (see close_with_error) */
   gint            consuming;     /* atomic: a consumer pops the ring */
+  gboolean        flowing;       /* the consumer's last take found several */
 
   /* Items taken by the consumer and not yet delivered, for the length
    * property only. */
@@ -94,6 +95,12 @@ struct _GcsChan
 };
 
 #define GCS_QUEUE_BLOCK_SIZE 128
+
+/* How long a consumer in the middle of a flow waits for the next item
+ * before it parks. */
+#ifndef GCS_CHAN_SPIN_USEC
+#define GCS_CHAN_SPIN_USEC 3
+#endif
 
 static void
 gcs_chan_free (gpointer data)
@@ -764,6 +771,29 @@ gcs_chan_consume_end (GcsChan *self)
   __atomic_store_n (&self->consuming, 0, __ATOMIC_RELEASE);
 }
 
+/* Waits up to GCS_CHAN_SPIN_USEC for the next item, without the lock. */
+static gboolean
+gcs_chan_spin_for_item (GcsChan *self)
+{
+  gint64 deadline = 0;
+
+  self->flowing = FALSE;
+  while (!gcs_ring_has_item (&self->ring))
+    {
+      for (guint i = 0; i < 32; i++)
+        {
+#if defined(__x86_64__) || defined(__i386__)
+          __builtin_ia32_pause ();
+#endif
+        }
+      if (deadline == 0)
+        deadline = g_get_monotonic_time () + GCS_CHAN_SPIN_USEC;
+      else if (g_get_monotonic_time () >= deadline)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* gcs_chan_take() on a ring: no lock unless nothing is there (to park)
  * or others wait (turns, admission of blocked senders). */
 static guint
@@ -787,6 +817,7 @@ gcs_chan_take_ring (GcsChan   *self,
           gcs_chan_consume_begin (self);
           n = gcs_ring_pop (&self->ring, batch, all ? G_MAXUINT : 1);
           gcs_chan_consume_end (self);
+          self->flowing = n > 1;
           /* The pop ends with a full barrier: a sender that queued up
            * meanwhile is seen here, or saw the room itself. */
           if (G_UNLIKELY (__atomic_load_n (&self->n_send_waiters, __ATOMIC_SEQ_CST) > 0))
@@ -795,6 +826,14 @@ gcs_chan_take_ring (GcsChan   *self,
             return n;
           continue;
         }
+
+      /* In the middle of a flow (the last take found several items) a
+       * send usually comes within a few microseconds: wait for it rather
+       * than park, which costs the sender a lock and a wakeup and this
+       * thread a trip through poll(). A trickle (one item per take, W2's
+       * latency case) parks at once. */
+      if (self->flowing && gcs_chan_spin_for_item (self))
+        continue;
 
       /* Nothing: park, then look again, as a send that came meanwhile
        * may not have seen the consumer parked. */

@@ -38,10 +38,10 @@
  * g_autoptr(GcsStream) shown = gcs_stream_take_until_disposed (results, G_OBJECT (list));
  * gcs_stream_for_each_async (shown, show_result, list, NULL, NULL, NULL, NULL);
  * ]|
- * where start_query() starts the query for the text on a worker thread,
- * which sends its results into a channel and stops when the given
- * #GCancellable is triggered, and returns gcs_receiver_stream_new() of the
- * channel's receiver.
+ * where `start_query`, the application's #GcsSwitchMapFunc, starts the
+ * query for the text on a worker thread, which sends its results into a
+ * channel and stops when the given #GCancellable is triggered, and returns
+ * gcs_receiver_stream_new() of the channel's receiver.
  */
 
 #include "gcs-error.h"

@@ -55,10 +55,27 @@ gcs_value_copy_new (const GValue *src,
     }
 }
 
-gboolean gcs_value_coerce (GType         item_type,
-                           const GValue *src,
-                           GValue       *dest,
-                           GError      **error);
+gboolean gcs_value_coerce_slow (GType         item_type,
+                                const GValue *src,
+                                GValue       *dest,
+                                GError      **error);
+
+/* Copies @src into the uninitialized @dest as a value of @item_type, when
+ * the conversion is exact; a TYPE error otherwise. Inline for the case of
+ * every send of a typed channel: the item type itself. */
+static inline gboolean
+gcs_value_coerce (GType         item_type,
+                  const GValue *src,
+                  GValue       *dest,
+                  GError      **error)
+{
+  if (G_LIKELY (G_VALUE_TYPE (src) == item_type || item_type == G_TYPE_NONE))
+    {
+      gcs_value_copy_new (src, dest);
+      return TRUE;
+    }
+  return gcs_value_coerce_slow (item_type, src, dest, error);
+}
 
 gboolean gcs_value_equal         (const GValue *a,
                                   const GValue *b);

@@ -210,10 +210,10 @@ accepts_null (GType type)
  * Copies @src into @dest as @item_type when that loses nothing.
  */
 gboolean
-gcs_value_coerce (GType         item_type,
-                  const GValue *src,
-                  GValue       *dest,
-                  GError      **error)
+gcs_value_coerce_slow (GType         item_type,
+                       const GValue *src,
+                       GValue       *dest,
+                       GError      **error)
 {
   GType src_type = G_VALUE_TYPE (src);
   Number n;

@@ -25,13 +25,17 @@
 //   inspect, take_while, skip_while, scan, flat_map, flat_map_unordered,
 //   switch_map, for_each_async and fold_async; and on receivers try_recv,
 //   recv_blocking, recv_finish, recv_many_finish and the attach /
-//   attach_full callbacks; a watch receiver's wait_for_async predicate
-//   and wait_for_finish.
+//   attach_full callbacks; a watch receiver's get_value, peek_value,
+//   wait_for_async predicate and wait_for_finish, a watch sender's
+//   get_value; try_recv and recv_finish of broadcast and oneshot
+//   receivers; the callbacks of map_while and exhaust_map.
 // - The other way, a JavaScript array where a value goes to C (returned by
 //   a map, filter_map, scan or fold callback; an init value; an item of
 //   Gcs.Stream.from_values; a sent item) becomes a GObject.ValueArray,
 //   recursively, where GJS alone fails with "Could not guess unspecified
-//   GValue type".
+//   GValue type". So does a value sent on any sender kind (send,
+//   send_if_changed), a watch channel's initial value, map_while's
+//   result and start_with's value.
 // - Every _async method of the library that has a _finish (streams,
 //   every receiver and sender kind, sinks; methods added later too) called
 //   without its callback returns a Promise, e.g.
@@ -309,6 +313,14 @@ if (!Gcs.Stream.prototype[PATCHED]) {
     for (const name of ['next_finish', 'collect_finish', 'fold_finish'])
         patchResult(stream, name);
 
+    // A watch channel's initial value.
+    if (typeof Gcs.watch_new === 'function') {
+        const watchNew = Gcs.watch_new;
+        Gcs.watch_new = function (initial) {
+            return watchNew.call(this, fromJS(initial));
+        };
+    }
+
     // Sources: Gcs.Stream.from_values and Gcs.stream_from_values.
     for (const [holder, name] of [[Gcs.Stream, 'from_values'], [Gcs, 'stream_from_values']]) {
         if (typeof holder[name] !== 'function')
@@ -334,13 +346,32 @@ if (!Gcs.Stream.prototype[PATCHED]) {
         patchArgument(sender, name);
     patchArgument(Gcs.Sink.prototype, 'send_async');
 
+    // The other channel kinds: sequences in and out too.
+    const watchReceiver = Gcs.WatchReceiver.prototype;
+    const watchSender = Gcs.WatchSender.prototype;
+    for (const name of ['get_value', 'peek_value'])
+        patchResult(watchReceiver, name);
+    patchResult(watchSender, 'get_value');
+    for (const proto of [watchSender, Gcs.BroadcastSender.prototype,
+        Gcs.OneshotSender.prototype])
+        patchArgument(proto, 'send');
+    for (const proto of [Gcs.BroadcastReceiver.prototype, Gcs.OneshotReceiver.prototype]) {
+        for (const name of ['try_recv', 'recv_finish'])
+            patchResult(proto, name);
+    }
+
     // What tokio's channels have (issue 14): sequences out of recv_many
     // and wait_for, values into send_if_changed.
     patchResult(receiver, 'recv_many_finish');
-    const watchReceiver = Gcs.WatchReceiver.prototype;
     patchCallbackMethod(watchReceiver, 'wait_for_async', 1);
     patchResult(watchReceiver, 'wait_for_finish');
-    patchArgument(Gcs.WatchSender.prototype, 'send_if_changed');
+    patchArgument(watchSender, 'send_if_changed');
+
+    // The operators GUI code needs (issue 15): items in, values out, as
+    // for the combinators above. (on_end, defer and retry see no item.)
+    patchCallbackMethod(stream, 'map_while', 1, fromJS);
+    patchCallbackMethod(stream, 'exhaust_map', 1);
+    patchArgument(stream, 'start_with');
 
     // Promises: every _async method of the library that has a _finish,
     // called without its callback, returns a Promise (found by walking
@@ -381,22 +412,8 @@ if (!Gcs.Stream.prototype[PATCHED]) {
             {configurable: true, writable: true, value: iterator});
     }
 
-
     Object.defineProperty(stream, PATCHED, {value: true});
 }
 
 export default Gcs;
 
-// --- operators GUI code needs (issue 15) ---------------------------------
-// A self-contained block (kept at the end of the module on purpose): the
-// callbacks of the second round's operators get and give JavaScript values
-// as the ones above (sequence items as arrays).
-const OPERATORS_PATCHED = Symbol.for('gchanstream.gjs.operators-patched');
-if (!Gcs.Stream.prototype[OPERATORS_PATCHED]) {
-    const stream = Gcs.Stream.prototype;
-
-    patchCallbackMethod(stream, 'map_while', 1, fromJS);
-    patchCallbackMethod(stream, 'exhaust_map', 1);
-    patchArgument(stream, 'start_with');
-    Object.defineProperty(stream, OPERATORS_PATCHED, {value: true});
-}

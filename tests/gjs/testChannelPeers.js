@@ -178,6 +178,29 @@ test('wait_for (doc test; wait_for_errors_on_closed_channel_true_predicate; rece
     }
 });
 
+test('sequences (arrays) through every sender and receiver kind', async () => {
+    const [wtx, wrx] = Gcs.watch_new([1, 'a']);
+    assertEq(wrx.peek_value(), [1, 'a'], 'peek_value');
+    wtx.send([2, ['b']]);
+    assertEq(wtx.get_value(), [2, ['b']], 'the watch sender\'s get_value');
+    assertEq(wrx.get_value(), [2, ['b']], 'the watch receiver\'s get_value');
+    assertEq(wtx.send_if_changed([3, 'c']), true, 'send_if_changed');
+    assertEq(await wrx.wait_for_async(v => v[0] === 3, null), [3, 'c'], 'wait_for');
+
+    const [btx, brx] = Gcs.broadcast_new(GObject.TYPE_NONE, 4);
+    assertEq(btx.send([1, [2, 3]]), 1, 'broadcast send');
+    btx.send([]);
+    assertEq(brx.try_recv(), [1, [2, 3]], 'broadcast try_recv');
+    assertEq(await brx.recv_async(null), [], 'broadcast recv_async');
+
+    const [otx, orx] = Gcs.oneshot_new(GObject.TYPE_NONE);
+    otx.send(['x', 2]);
+    assertEq(await orx.recv_async(null), ['x', 2], 'oneshot recv_async');
+    const [otx2, orx2] = Gcs.oneshot_new(GObject.TYPE_NONE);
+    otx2.send([true]);
+    assertEq(orx2.try_recv(), [true], 'oneshot try_recv');
+});
+
 // --- broadcast ---------------------------------------------------------------
 
 test('resubscribe (sync_broadcast.rs: resubscribe_points_to_tail, _to_closed_channel)', () => {

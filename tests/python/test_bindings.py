@@ -219,6 +219,8 @@ class ValueTest(unittest.TestCase):
                          [[0, 1], [[0, 1], 2]])
         self.assertEqual(collect(values(1).filter_map(lambda x: ((x,), 2**40))),
                          [[[1], 2**40]])
+        self.assertEqual(collect(values(1, 2).map_while(lambda x: (x, 2**40))),
+                         [[1, 2**40], [2, 2**40]])
         tx, rx = Gcs.channel_new(GObject.TYPE_NONE, 2)
         tx.try_send((1, 'a'))
         self.assertEqual(rx.try_recv(), [1, 'a'])
@@ -236,7 +238,7 @@ class ValueTest(unittest.TestCase):
         for v in [None, (), [], {}, object(), b'x', 2**70, 1.5, float('nan'),
                   GObject.Value(GObject.TYPE_STRING, 's'), GLib.Variant('i', 1),
                   [None], (object(),)]:
-            for op in ('map', 'filter_map'):
+            for op in ('map', 'filter_map', 'map_while'):
                 got = collect(getattr(values(1), op)(lambda x, v=v: v))
                 self.assertTrue(isinstance(got, (list, Exception)), (v, got))
 
@@ -306,6 +308,7 @@ class LeakTest(unittest.TestCase):
         kinds = {
             'map': lambda s: collect(s.map(lambda x: x + 1)),
             'filter_map': lambda s: collect(s.filter_map(lambda x: x)),
+            'map_while': lambda s: collect(s.map_while(lambda x: x)),
             'scan': lambda s: collect(s.scan(0, lambda a, x: x)),
             'filter': lambda s: collect(s.filter(lambda x: True)),
             'inspect': lambda s: collect(s.inspect(lambda x: None)),

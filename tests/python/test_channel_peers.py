@@ -13,7 +13,7 @@ import threading
 import unittest
 
 from channel_helpers import (ChannelTestCase, iterate, iterate_until,
-                             outcome, wait_async)
+                             outcome, run_loop, wait_async)
 from gi.repository import Gcs, Gio, GLib, GObject
 
 
@@ -26,9 +26,15 @@ def recv_many(test, rx, limit, cancellable=None):
 
 
 def wait_for(test, rx, predicate, cancellable=None):
+    """wait_for_async (predicate, cancellable, callback), as API.md
+    writes it: the value, or the GLib.Error, or the exception @predicate
+    raised (the override gives back the original object)."""
     source, result = wait_async(
         test, lambda cb: rx.wait_for_async(predicate, cancellable, cb))
-    return outcome(rx.wait_for_finish, result)
+    try:
+        return rx.wait_for_finish(result)
+    except Exception as e:
+        return e.with_traceback(None)
 
 
 class Closed:
@@ -256,8 +262,21 @@ class TestWatchPeers(ChannelTestCase):
         def bad(value):
             raise ValueError('bad value %d' % value)
         e = wait_for(self, rx, bad)
-        self.assertIsInstance(e, GLib.Error)
-        self.assertIn('ValueError: bad value 0', e.message)
+        self.assertIsInstance(e, ValueError)
+        self.assertEqual(str(e), 'bad value 0')
+
+    def test_wait_for_user_data(self):
+        # extra arguments go to the GAsyncReadyCallback, as in GIO
+        tx, rx = Gcs.watch_new(3)
+        got = []
+        loop = GLib.MainLoop()
+
+        def done(source, result, *user_data):
+            got.append((source.wait_for_finish(result), user_data))
+            loop.quit()
+        rx.wait_for_async(lambda v: v > 2, None, done, 'a', 'b')
+        run_loop(self, loop)
+        self.assertEqual(got, [(3, ('a', 'b'))])
 
     def test_wait_for_cancelled(self):
         tx, rx = Gcs.watch_new(0)

@@ -54,6 +54,35 @@ async void pipeline_async (MainLoop loop) {
         });
         unowned Value? seven = yield failed.next_async (null);
         assert (seven.get_int () == 7);
+
+        /* The operators of the second round (issue 15). */
+        string? ended = "not yet";
+        var ops = ints ({ 1, 2, 3 })
+            .map_while ((item, out result) => {
+                if (item.get_int () < 3)
+                    result = int_value (item.get_int () * 2);
+            })
+            .exhaust_map ((item) => ints ({ item.get_int () }))
+            .on_end ((error) => { ended = error == null ? null : error.message; });
+        var sum2 = 0;
+        yield ops.for_each_async ((item) => { sum2 += item.get_int (); }, null);
+        assert (sum2 == 6);
+        assert (ended == null);
+
+        var attempts = 0;
+        var retried = Gcs.Stream.retry (() => {
+            if (++attempts < 2)
+                throw new IOError.FAILED ("offline");
+            return ints ({ 9 });
+        }, 3, 1);
+        unowned Value? nine = yield Gcs.Stream.defer (() => retried).next_async (null);
+        assert (nine.get_int () == 9 && attempts == 2);
+
+        Gcs.WatchSender wtx;
+        Gcs.WatchReceiver wrx;
+        Gcs.watch_new (int_value (4), out wtx, out wrx);
+        unowned Value? four = yield wrx.wait_for_async ((item) => item.get_int () == 4, null);
+        assert (four.get_int () == 4);
     } catch (Error e) {
         error ("%s", e.message);
     }

@@ -10,16 +10,25 @@
 #   3.42 raises OverflowError); a str with a NUL character fails with
 #   GCS_CHANNEL_ERROR_TYPE (PyGObject would cut it at the NUL).
 #
+# - Callbacks as Python writes them. PyGObject 3.42 shows a callback's
+#   closure data as an argument of its own; the override takes calls as
+#   the manual writes them, without it (rx.wait_for_async(predicate, None,
+#   callback), Gcs.Stream.retry(factory, 5, 100)). Extra positional
+#   arguments are user data: the GAsyncReadyCallback's when there is one
+#   (as in GIO), else the Gcs callback's, passed after its own arguments.
+#   A gboolean callback's result counts as bool.
+#
 # - Exceptions. An exception raised in a callback becomes a GError for C
 #   (domain "gcs-python-exception-quark", message "Type: message"), and
 #   comes back out of the finish call, or the await, as the same exception
-#   object with its traceback. The originals wait in a small registry keyed
+#   object with its traceback (a catch_error or on_end callback gets it
+#   too). The originals wait in a small registry keyed
 #   by the GError's code; a finish takes its entry out; the registry keeps
 #   at most _EXCEPTIONS_KEPT entries, so errors nobody finishes are dropped.
 #
 # - No leak per call. PyGObject 3.42 leaks the GValue of a callback's
-#   (out caller-allocates) argument: map, filter_map, scan and fold go
-#   through gcs_stream_binding_*(), whose callbacks hand their value to
+#   (out caller-allocates) argument: map, filter_map, map_while, scan and
+#   fold go through gcs_stream_binding_*(), whose callbacks hand their value to
 #   Gcs.binding_set_result() instead. Combinators added to the library
 #   later with such a callback work too (through the plain entry point).
 #
@@ -297,41 +306,127 @@ def _arg_kind(arg):
     return None
 
 
+def _is_error_type(type_info):
+    if type_info.get_tag_as_string() == 'error':
+        return True
+    iface = type_info.get_interface() if type_info.get_tag_as_string() == 'interface' else None
+    return iface is not None and iface.get_namespace() == 'GLib' \
+        and iface.get_name() == 'Error'
+
+
 def _callback_shape(arg):
-    """(number of C arguments before the closure data, whether it writes an
-    out GValue, whether it returns a stream) of a Gcs callback argument."""
+    """What the generic wrapper needs to know of a Gcs callback argument:
+    (number of C arguments before the closure data, whether it writes an
+    out GValue, whether it returns a stream, whether it returns a
+    gboolean, whether it can fail with a GError, the positions of its
+    GError arguments)."""
     cb = arg.get_type().get_interface()
     n = 0
     out_value = False
+    errors = []
     for a in cb.get_arguments():
         if a.get_closure() >= 0 or a.get_name() in ('user_data', 'data'):
             break
         if a.get_direction() == GIDirection_OUT:
             out_value = out_value or _is_value_type(a.get_type())
             continue
+        if _is_error_type(a.get_type()):
+            errors.append(n)
         n += 1
     ret = cb.get_return_type()
-    iface = ret.get_interface() if ret.get_tag_as_string() == 'interface' else None
+    tag = ret.get_tag_as_string()
+    iface = ret.get_interface() if tag == 'interface' else None
     returns_stream = iface is not None and iface.get_name() == 'Stream'
-    return n, out_value, returns_stream
+    return n, out_value, returns_stream, tag == 'gboolean', cb.can_throw_gerror(), errors
 
 
-def _generic_callback(func, arg):
-    if not callable(func) or getattr(func, '_gcs_wrapped', False):
+def _peek_original(error):
+    """The exception a callback raised that became @error, left in the
+    registry (the finish call still gives it back), or @error itself."""
+    if isinstance(error, GLib.Error) and error.domain == GLib.quark_to_string(_EXCEPTION_DOMAIN):
+        return _exceptions.get(error.code, error)
+    return error
+
+
+def _generic_callback(func, arg, user_data=()):
+    """The callback PyGObject gets for @func, a Python callable given for
+    the Gcs callback argument @arg: @func is called with the arguments C
+    passes (an error argument as the original exception of a Python
+    callback), then @user_data (PyGObject's own closure data, which 3.42
+    appends, is left out); its result is made safe for C (a Gcs.Stream
+    checked, a value boxed, a gboolean as bool), and an exception becomes
+    a GLib.Error that remembers it. A callback that cannot fail (on_end's,
+    say) lets PyGObject print the exception."""
+    if not callable(func):
+        raise TypeError('%r is not callable' % (func,))
+    if getattr(func, '_gcs_wrapped', False):
         return func
-    n, out_value, returns_stream = _callback_shape(arg)
-    convert = _stream_result if returns_stream else _raw_result if out_value else None
+    n, out_value, returns_stream, returns_bool, throws, errors = _callback_shape(arg)
+    convert = _stream_result if returns_stream else _raw_result if out_value \
+        else bool if returns_bool else None
 
-    def wrapper(*args):   # all of PyGObject's arguments, user data included
-        try:
-            result = func(*args)
-            return result if convert is None else convert(result)
-        except GLib.Error:
-            raise
-        except Exception as e:
-            raise _callback_error(e) from None
+    def call(args):
+        args = list(args[:n])
+        for i in errors:
+            if i < len(args):
+                args[i] = _peek_original(args[i])
+        result = func(*args, *user_data)
+        return result if convert is None else convert(result)
+
+    if throws:
+        def wrapper(*args):
+            try:
+                return call(args)
+            except GLib.Error:
+                raise
+            except Exception as e:
+                raise _callback_error(e) from None
+    else:
+        def wrapper(*args):
+            return call(args)
     wrapper._gcs_wrapped = True
     return wrapper
+
+
+class _Layout:
+    """How a Python user calls a function of the library, next to how
+    PyGObject 3.42 lays it out. PyGObject shows the closure data of a
+    callback as an argument of its own (wait_for_async (predicate,
+    predicate_data, cancellable, callback, user_data), retry (factory,
+    user_data, max_attempts, initial_backoff_ms)); a user writes a
+    callback without it, as the manual does (wait_for_async (predicate,
+    cancellable, callback), retry (factory, max_attempts,
+    initial_backoff_ms)). Extra positional arguments are the user data:
+    of the GAsyncReadyCallback when there is one (as in GIO), of the Gcs
+    callback otherwise (map_while (func, *user_data)); the wrapper of the
+    Gcs callback holds it."""
+
+    def __init__(self, info):
+        args = info.get_arguments()
+        visible = _visible_args(info)
+        position = {}   # index among args -> index among visible
+        for i, a in enumerate(args):
+            for j, v in enumerate(visible):
+                if v.get_name() == a.get_name():
+                    position[i] = j
+        self.visible = visible
+        self.kinds = [_arg_kind(a) for a in visible]
+        self.closure_of = {}   # visible index of a callback -> of its data
+        for j, a in enumerate(visible):
+            if self.kinds[j] in ('callback', 'async') and a.get_closure() >= 0 \
+                    and a.get_closure() in position:
+                self.closure_of[j] = position[a.get_closure()]
+        closures = set(self.closure_of.values())
+        # The user's arguments: indices into visible.
+        self.user = [j for j in range(len(visible)) if j not in closures]
+        self.user_kinds = [self.kinds[j] for j in self.user]
+        self.async_index = self.kinds.index('async') if 'async' in self.kinds else None
+        callbacks = [j for j, k in enumerate(self.kinds) if k == 'callback']
+        self.data_callback = callbacks[-1] if callbacks else None
+        self.names = {a.get_name(): j for j, a in enumerate(visible)}
+        self.closure_names = {visible[c].get_name(): j
+                              for j, c in self.closure_of.items()
+                              if self.kinds[j] == 'callback'}
 
 
 # --- awaitables --------------------------------------------------------
@@ -409,8 +504,7 @@ def _future_call(method, name, finish_name, self, args, kwargs,
 
 
 def _make_async(cls_name, name, method, info):
-    visible = _visible_args(info)   # without self
-    kinds = [_arg_kind(a) for a in visible]
+    kinds = _Layout(info).user_kinds   # without self, as the user calls it
     callback_index = kinds.index('async')
     cancellable_index = kinds.index('cancellable') if 'cancellable' in kinds else None
     finish_name = name[:-len('_async')] + '_finish'
@@ -442,29 +536,67 @@ def _make_finish(method):
 
 
 def _make_converting(method, info):
-    """Converts value arguments (_box) and wraps Gcs callbacks."""
-    visible = _visible_args(info)   # without self
-    plan = [(i, _arg_kind(a), a) for i, a in enumerate(visible)]
-    plan = [p for p in plan if p[1] in ('value', 'values', 'callback')]
-    by_name = {a.get_name(): (k, a) for _, k, a in plan}
+    """Converts value arguments (_box), wraps Gcs callbacks
+    (_generic_callback) and takes the arguments as a Python user writes
+    them (see _Layout), passing them on as PyGObject wants them."""
+    layout = _Layout(info)
+    visible = layout.visible
+    kinds = layout.kinds
+    offset = 1 if info.is_method() else 0
 
-    def convert(kind, arg, value):
+    def convert(j, value, user_data=()):
+        kind = kinds[j]
         if kind == 'value':
             return _box(value)
         if kind == 'values':
             return _items(value)
-        return _generic_callback(value, arg)
+        if kind == 'callback':
+            return _generic_callback(value, visible[j], user_data)
+        return value
 
     def wrapper(*args, **kwargs):
-        args = list(args)
-        offset = 1 if info.is_method() else 0
-        for i, kind, arg in plan:
-            if i + offset < len(args):
-                args[i + offset] = convert(kind, arg, args[i + offset])
-        for key in kwargs:
-            if key in by_name:
-                kwargs[key] = convert(*by_name[key], kwargs[key])
-        return method(*args, **kwargs)
+        head = list(args[:offset])
+        args = args[offset:]
+        n_user = len(layout.user)
+        extra = args[n_user:]
+        given = {}   # visible index -> value
+        for j, value in zip(layout.user, args[:n_user]):
+            given[j] = value
+        bound = {}   # visible index of a Gcs callback -> its user data
+        for key in list(kwargs):
+            if key in layout.closure_names:
+                bound[layout.closure_names[key]] = (kwargs.pop(key),)
+            elif key in layout.names and layout.names[key] not in layout.closure_of.values():
+                given[layout.names[key]] = kwargs.pop(key)
+        if extra:
+            if layout.async_index is not None or layout.data_callback is None:
+                pass   # the GAsyncReadyCallback's user data, as in GIO
+            else:
+                bound[layout.data_callback] = tuple(extra)
+                extra = ()
+        for j in list(given):
+            given[j] = convert(j, given[j], bound.get(j, ()))
+        # PyGObject's positional arguments, up to the last one given.
+        last = max(given) if given else -1
+        out = []
+        for j in range(last + 1):
+            if j in given:
+                out.append(given[j])
+            elif j in layout.closure_of.values():
+                # The wrapper holds the user data. (PyGObject 3.42 wants a
+                # tuple here where it treats the data as varargs: an empty
+                # one, which it also takes elsewhere.)
+                out.append(())
+            elif kinds[j] in ('cancellable', 'async'):
+                out.append(None)
+            else:
+                # Left out by the caller: the rest by name, and PyGObject
+                # says what is missing.
+                for k in given:
+                    if k > j:
+                        kwargs[visible[k].get_name()] = given[k]
+                return method(*head, *out, **kwargs)
+        return method(*head, *out, *extra, **kwargs)
     return wrapper
 
 
@@ -781,6 +913,11 @@ class Stream(Gcs.Stream):
         # None drops the item.
         return super().binding_filter_map(_wrap_setting(func, user_data, 1))
 
+    def map_while(self, func, *user_data):
+        """map_while(func, *user_data): like filter_map, but the first
+        None ends the stream."""
+        return super().binding_map_while(_wrap_setting(func, user_data, 1))
+
     def inspect(self, func, *user_data):
         return super().inspect(_wrap(func, user_data, 1, lambda r: None))
 
@@ -802,7 +939,7 @@ class Stream(Gcs.Stream):
         """flat_map_unordered(func, limit, *user_data): up to @limit inner
         streams at once (the C order is func, user_data, destroy, limit)."""
         return super().flat_map_unordered(
-            _wrap(func, user_data, 1, _stream_result), None, limit)
+            _wrap(func, user_data, 1, _stream_result), limit)
 
     def catch_error(self, func, *user_data):
         """func(error, *user_data) gets the error (the original exception
@@ -831,7 +968,7 @@ class Stream(Gcs.Stream):
         func(item) for each item; @user_data goes to @callback, as in GIO.
         Without a callback, an awaitable (on an asyncio loop)."""
         return super().for_each_async(
-            _wrap(func, (), 1, lambda r: None), (),
+            _wrap(func, (), 1, lambda r: None),
             cancellable, callback, *user_data, **kwargs)
 
     def fold_async(self, init, func, cancellable=None, callback=None,
@@ -841,7 +978,7 @@ class Stream(Gcs.Stream):
         @user_data goes to @callback, as in GIO. Without a callback, an
         awaitable (on an asyncio loop). Finish with fold_finish()."""
         return super().binding_fold_async(
-            init, _wrap_setting(func, (), 2), (),
+            init, _wrap_setting(func, (), 2),
             cancellable, callback, *user_data, **kwargs)
 
     def fold_finish(self, result):
