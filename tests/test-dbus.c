@@ -1226,6 +1226,7 @@ test_channel_p2p_in_process (void)
     g_assert_cmpuint (r2.count, ==, 0);
     g_assert_false (gcs_dbus_receiver_propagate_error (s.rx, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+    result_clear (&r2);
   }
   server_stop (&s);
 }
@@ -1478,6 +1479,7 @@ test_process_killed (gconstpointer data)
   g_assert_true (got.in_order);
   g_assert_false (gcs_dbus_receiver_propagate_error (c.rx, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+  result_clear (&got);
   channel_stop (&c);
 }
 

@@ -60,7 +60,8 @@ next (GcsStream *stream,
 static void
 test_chunks (void)
 {
-  g_autoptr (GcsStream) stream = gcs_stream_chunks (ints (5), 2);
+  g_autoptr (GcsStream) numbers = ints (5);
+  g_autoptr (GcsStream) stream = gcs_stream_chunks (numbers, 2);
   g_auto (GValue) batch = G_VALUE_INIT;
   guint sizes[3] = { 2, 2, 1 };
   int expected = 1;
