@@ -84,14 +84,14 @@ struct _GcsChan
   guint64         dropped;
   GMainContext   *rx_context;    /* the consuming context, once known */
   GError         *end_error;     /* the end is a failure (see close_with_error) */
+  GcsRing         ring;          /* bounded, blocking channels */
+
+  /* The consumer's own: written for every batch or item, so kept off the
+   * cache lines senders read. */
+  char            padding[64];
   gint            consuming;     /* atomic: a consumer pops the ring */
   gboolean        flowing;       /* the consumer's last take found several */
-
-  /* Items taken by the consumer and not yet delivered, for the length
-   * property only. */
-  gint            in_hand;       /* atomic, written by the consumer */
-
-  GcsRing         ring;          /* bounded, blocking channels */
+  gint            in_hand;       /* atomic: taken, not yet delivered (length) */
 };
 
 #define GCS_QUEUE_BLOCK_SIZE 128

@@ -42,15 +42,19 @@ typedef enum
   GCS_RING_CLOSED_FOR_PUSH,
 } GcsRingPush;
 
+/* Three cache lines: what senders write (the tail), what every side
+ * only reads, what the consumer writes (the head). */
 typedef struct
 {
   guint64      tail;        /* atomic: the next position to claim, and
                              * GCS_RING_CLOSED */
-  char         padding[56]; /* senders write the tail, the consumer the head */
-  guint64      head;        /* atomic for readers; written by the consumer */
+  char         padding1[56];
   guint        capacity;
   guint        mask;
   GcsRingSlot *slots;
+  char         padding2[48];
+  guint64      head;        /* atomic for readers; written by the consumer */
+  char         padding3[56];
 } GcsRing;
 
 void  gcs_ring_init  (GcsRing *self,
