@@ -54,7 +54,7 @@ typedef struct
   GType      item_type;
   GcsMutex   lock;
   GcsCond    cond;          /* threads blocked in a *_blocking call */
-  guint      n_blocked;     /* how many */
+  gint       n_blocked;     /* how many (atomic) */
   guint      n_senders;     /* open sender handles */
   GQueue     receivers;     /* open GcsCoreRx */
   GQueue     closed_waits;  /* GTask: closed_async calls of senders */

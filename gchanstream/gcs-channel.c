@@ -220,9 +220,11 @@ gcs_chan_ended_locked (GcsChan *self)
 }
 
 /* After an item went in without the lock: wake the consumer if it parked,
- * or a thread blocked in recv_blocking. The ring's publication is a full
- * barrier, and the consumer parks before it looks at the ring again, so
- * one of the two always sees the other. */
+ * or a thread blocked in recv_blocking. A send reads whether anyone sleeps
+ * after it claimed its place in the ring, and a consumer looks at the
+ * claimed places after it parked: one of the two always sees the other
+ * (a consumer that finds a place claimed but not yet written waits for
+ * it rather than sleep). */
 static void
 gcs_chan_wake_consumer (GcsChan *self)
 {
@@ -240,11 +242,14 @@ static inline gboolean
 gcs_chan_push_fast (GcsChan *self,
                     GValue  *value)
 {
+  gboolean sleepers = FALSE;
+
   if (!self->use_ring ||
       __atomic_load_n (&self->n_send_waiters, __ATOMIC_SEQ_CST) > 0 ||
-      gcs_ring_push (&self->ring, value) != GCS_RING_PUSHED)
+      gcs_ring_push (&self->ring, value, &self->rx.waiters.n_parked, &self->core.n_blocked,
+                     &sleepers) != GCS_RING_PUSHED)
     return FALSE;
-  if (G_UNLIKELY (gcs_chan_core_has_sleepers (&self->core, &self->rx)))
+  if (G_UNLIKELY (sleepers))
     gcs_chan_wake_consumer (self);
   return TRUE;
 }
@@ -318,7 +323,7 @@ gcs_chan_push_locked (GcsChan     *self,
   if (self->use_ring)
     {
       /* Under the lock, behind the senders that wait already. */
-      if (self->waiters.head != NULL || gcs_ring_push (&self->ring, value) != GCS_RING_PUSHED)
+      if (self->waiters.head != NULL || gcs_ring_push (&self->ring, value, NULL, NULL, NULL) != GCS_RING_PUSHED)
         return PUSH_FULL;
       gcs_chan_core_wake_head_locked (&self->core, &self->rx, wakers);
       return PUSH_QUEUED;
@@ -371,7 +376,7 @@ gcs_chan_queue_waiter_locked (GcsChan     *self,
   __atomic_store_n (&self->n_send_waiters, (gint) self->waiters.length, __ATOMIC_SEQ_CST);
   __atomic_thread_fence (__ATOMIC_SEQ_CST);
   if (self->use_ring && self->waiters.length == 1 &&
-      gcs_ring_push (&self->ring, &waiter->value) == GCS_RING_PUSHED)
+      gcs_ring_push (&self->ring, &waiter->value, NULL, NULL, NULL) == GCS_RING_PUSHED)
     {
       gcs_chan_unqueue_waiter_locked (self, link);
       waiter->state = WAITER_ADMITTED;
@@ -693,7 +698,7 @@ gcs_chan_admit_waiters_locked (GcsChan  *self,
 
       if (self->use_ring)
         {
-          if (gcs_ring_push (&self->ring, &waiter->value) != GCS_RING_PUSHED)
+          if (gcs_ring_push (&self->ring, &waiter->value, NULL, NULL, NULL) != GCS_RING_PUSHED)
             break;
         }
       else if (gcs_chan_has_room_locked (self))
@@ -842,10 +847,15 @@ gcs_chan_take_ring (GcsChan   *self,
         *ended = TRUE;
       else
         gcs_chan_core_park_locked (&self->core, &self->rx, waker);
-      again = !*ended && waker != NULL && gcs_ring_has_item (&self->ring);
+      /* Parked first, then look at the claimed places (see
+       * gcs_chan_wake_consumer()). */
+      again = !*ended && waker != NULL && !gcs_ring_is_drained (&self->ring);
       gcs_mutex_unlock (&self->core.lock);
       if (!again)
         return 0;
+      /* Claimed but perhaps not yet written: let the sender finish. */
+      if (!gcs_ring_has_item (&self->ring))
+        g_thread_yield ();
     }
 }
 
@@ -925,21 +935,31 @@ gcs_chan_take_blocking (GcsChan       *self,
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (gcs_chan_cancelled_cb), self, NULL);
 
-  gcs_mutex_lock (&self->core.lock);
-  /* Counted before looking: a send without the lock reads the count once
-   * its item is visible. */
-  __atomic_add_fetch (&self->core.n_blocked, 1, __ATOMIC_SEQ_CST);
-  while (gcs_chan_is_empty (self) && !gcs_chan_ended_locked (self) &&
-         !g_cancellable_is_cancelled (cancellable))
-    gcs_cond_wait (&self->core.cond, &self->core.lock);
-  __atomic_sub_fetch (&self->core.n_blocked, 1, __ATOMIC_SEQ_CST);
-  gcs_mutex_unlock (&self->core.lock);
+  do
+    {
+      gcs_mutex_lock (&self->core.lock);
+      /* Counted before looking: a send without the lock reads the count
+       * once it has claimed its place. */
+      __atomic_add_fetch (&self->core.n_blocked, 1, __ATOMIC_SEQ_CST);
+      while (gcs_chan_is_empty (self) && !gcs_chan_ended_locked (self) &&
+             !g_cancellable_is_cancelled (cancellable))
+        gcs_cond_wait (&self->core.cond, &self->core.lock);
+      __atomic_sub_fetch (&self->core.n_blocked, 1, __ATOMIC_SEQ_CST);
+      gcs_mutex_unlock (&self->core.lock);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        break;
+      n = gcs_chan_take (self, batch, TRUE, NULL, ended);
+      /* A send that claimed its place but has not written its item yet
+       * makes the channel non-empty with nothing to take: let it run. */
+      if (n == 0 && !*ended)
+        g_thread_yield ();
+    }
+  while (n == 0 && !*ended);
 
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return 0;
-  return gcs_chan_take (self, batch, TRUE, NULL, ended);
+  return n;
 }
 
 /* A consumer that stops polling takes back its waker, so the channel does

@@ -69,13 +69,21 @@ gcs_ring_slot (GcsRing *self,
 }
 
 /* Moves *@value into the ring, unless it is full or closed (@value is
- * then untouched). Any thread. Publishing is a full barrier: a sender
- * reads whether the consumer parked only after its item is visible (see
- * gcs-channel.c). A closed ring refuses every claim: a send that got a
- * position was made before the close, and the consumer waits for it. */
+ * then untouched). Any thread. A closed ring refuses every claim: a send
+ * that got a place was made before the close, and the consumer waits for
+ * it.
+ *
+ * Once it has claimed its place (a full barrier), and before it writes its
+ * item, it reads @watch_a and @watch_b (may be NULL): *@watched says
+ * whether either was non-zero. A consumer that marks one of them and then
+ * looks at the claimed places sees this send's place, or this send sees
+ * the mark (see gcs-channel.c). */
 static inline GcsRingPush
-gcs_ring_push (GcsRing *self,
-               GValue  *value)
+gcs_ring_push (GcsRing    *self,
+               GValue     *value,
+               const gint *watch_a,
+               const gint *watch_b,
+               gboolean   *watched)
 {
   guint64 pos = __atomic_load_n (&self->tail, __ATOMIC_RELAXED);
 
@@ -93,11 +101,14 @@ gcs_ring_push (GcsRing *self,
       if (diff == 0)
         {
           if (__atomic_compare_exchange_n (&self->tail, &pos, pos + 1, TRUE,
-                                           __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+                                           __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
             {
+              if (watch_a != NULL)
+                *watched = __atomic_load_n (watch_a, __ATOMIC_SEQ_CST) > 0 ||
+                           __atomic_load_n (watch_b, __ATOMIC_SEQ_CST) > 0;
               slot->value = *value;
               *value = (GValue) G_VALUE_INIT;
-              __atomic_exchange_n (&slot->seq, pos + 1, __ATOMIC_SEQ_CST);
+              __atomic_store_n (&slot->seq, pos + 1, __ATOMIC_RELEASE);
               return GCS_RING_PUSHED;
             }
         }
