@@ -98,6 +98,10 @@ struct _GcsChan
 
 /* How long a consumer in the middle of a flow waits for the next item
  * before it parks. */
+#ifndef GCS_CHAN_SEND_YIELDS
+#define GCS_CHAN_SEND_YIELDS 8
+#endif
+
 #ifndef GCS_CHAN_SPIN_USEC
 #define GCS_CHAN_SPIN_USEC 3
 #endif
@@ -422,6 +426,15 @@ gcs_chan_send (GcsChan       *self,
     return FALSE;
   if (G_LIKELY (gcs_chan_push_fast (self, &waiter.value)))
     return TRUE;
+  /* Full: let the consumer run a little before sleeping (a futex wait
+   * and wake cost more than a few yields when it is about to make room). */
+  if (blocking && self->use_ring)
+    for (guint i = 0; i < GCS_CHAN_SEND_YIELDS; i++)
+      {
+        g_thread_yield ();
+        if (gcs_chan_push_fast (self, &waiter.value))
+          return TRUE;
+      }
 
   gcs_wake_list_init (&wakers);
   gcs_mutex_lock (&self->core.lock);
