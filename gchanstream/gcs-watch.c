@@ -111,16 +111,30 @@ gcs_watch_chan_remove_sender (GcsWatchChan *self)
   gcs_chan_core_remove_sender (&self->core);
 }
 
-/* Stores *@value (moved) as the latest version. */
-void
-gcs_watch_chan_send (GcsWatchChan *self,
-                     GValue       *value)
+/* Stores *@value (moved) as the latest version, and wakes the receivers.
+ * With @if_changed, not when it equals the current value
+ * (gcs_value_equal(), as distinct_until_changed): then nothing changes,
+ * no receiver wakes, *@value is left to the caller and the result is
+ * FALSE. Compared under the lock, so two senders cannot both see
+ * "different". */
+static gboolean
+gcs_watch_chan_store (GcsWatchChan *self,
+                      GValue       *value,
+                      gboolean      if_changed)
 {
   GcsValueBox *box = gcs_value_box_new (value);
   GcsValueBox *old;
   GcsWakeList wakers = GCS_WAKE_LIST_INIT;
 
   gcs_mutex_lock (&self->core.lock);
+  if (if_changed && gcs_value_equal (&self->current->value, &box->value))
+    {
+      gcs_mutex_unlock (&self->core.lock);
+      /* The caller's value back: the box was never shared. */
+      *value = box->value;
+      g_free (box);
+      return FALSE;
+    }
   old = self->current;
   self->current = box;
   self->version++;
@@ -129,6 +143,14 @@ gcs_watch_chan_send (GcsWatchChan *self,
 
   gcs_value_box_unref (old);
   gcs_wake_list_wake (&wakers);
+  return TRUE;
+}
+
+void
+gcs_watch_chan_send (GcsWatchChan *self,
+                     GValue       *value)
+{
+  gcs_watch_chan_store (self, value, FALSE);
 }
 
 /* The latest value (a reference) and its version. */
@@ -240,34 +262,9 @@ gcs_watch_new (const GValue      *initial,
 
 /* Additions of 2026-12 */
 
-/* Stores *@value (moved) as the latest version unless it equals the
- * current value (gcs_value_equal(), as distinct_until_changed): then
- * nothing changes, no receiver wakes, and *@value is left to the caller.
- * Compared under the lock, so two senders cannot both see "different". */
 gboolean
 gcs_watch_chan_send_if_changed (GcsWatchChan *self,
                                 GValue       *value)
 {
-  GcsValueBox *box = gcs_value_box_new (value);
-  GcsValueBox *old;
-  GcsWakeList wakers = GCS_WAKE_LIST_INIT;
-
-  gcs_mutex_lock (&self->core.lock);
-  if (gcs_value_equal (&self->current->value, &box->value))
-    {
-      gcs_mutex_unlock (&self->core.lock);
-      /* The caller's value back: the box was never shared. */
-      *value = box->value;
-      g_free (box);
-      return FALSE;
-    }
-  old = self->current;
-  self->current = box;
-  self->version++;
-  gcs_chan_core_wake_all_locked (&self->core, &wakers);
-  gcs_mutex_unlock (&self->core.lock);
-
-  gcs_value_box_unref (old);
-  gcs_wake_list_wake (&wakers);
-  return TRUE;
+  return gcs_watch_chan_store (self, value, TRUE);
 }
