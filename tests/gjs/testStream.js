@@ -684,7 +684,7 @@ test('pending sends settle with CLOSED when the receiver is collected', async ()
     assertEq(settled.forward, 'closed', 'the pending forward');
 });
 
-test('no gross leak over 10000 items of 10 kB with chunks', async () => {
+test('no gross leak over 6000 items of 10 kB with chunks', async () => {
     const rssKb = () => {
         const [, contents] = GLib.file_get_contents('/proc/self/statm');
         return Number(new TextDecoder().decode(contents).split(' ')[1]) * 4;
@@ -702,15 +702,14 @@ test('no gross leak over 10000 items of 10 kB with chunks', async () => {
     await round(2000);
     system.gc();
     const before = rssKb();
-    for (let r = 0; r < 5; r++) {
+    for (let r = 0; r < 3; r++) {
         // eslint-disable-next-line no-await-in-loop
         await round(2000);
         system.gc();
     }
     const grown = rssKb() - before;
-    // 10000 items of 10 kB would be 100 MB if they leaked; a round's
-    // garbage (20 MB) may still be there when the GC has not run yet.
-    assert(grown < 40000, `RSS grew by ${grown} kB`);
+    // 6000 items of 10 kB would be 60 MB if they leaked.
+    assert(grown < 20000, `RSS grew by ${grown} kB`);
 });
 
 // --- run -----------------------------------------------------------------
