@@ -131,17 +131,6 @@ gcs_chan_core_wake_head_locked (GcsChanCore *self,
   gcs_chan_core_wake_head_slow (self, rx, wakers);
 }
 
-/* Whether a consumer of @rx is parked, or a thread blocks in a
- * *_blocking call: a send without the lock then takes it to wake them.
- * Read after the send's item is visible (a full barrier between). */
-static inline gboolean
-gcs_chan_core_has_sleepers (GcsChanCore *self,
-                            GcsCoreRx   *rx)
-{
-  return __atomic_load_n (&rx->waiters.n_parked, __ATOMIC_SEQ_CST) > 0 ||
-         __atomic_load_n (&self->n_blocked, __ATOMIC_SEQ_CST) > 0;
-}
-
 /* Whether another consumer waits for its turn on @rx: read without the
  * lock, by the consumer, to skip gcs_chan_core_turn_locked() when none. */
 static inline gboolean

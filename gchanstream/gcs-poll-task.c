@@ -41,8 +41,9 @@ poll_task_data_stop (PollTaskData *data)
   /* Out of the receiver's queue of waiters now, not when the task goes
    * (a binding may keep it for long). */
   gcs_driver_stop (&source->driver);
-  if (source->owner != NULL)
+  if (source->owner != NULL && source->forget != NULL)
     source->forget (source->owner, source->driver.waker);
+  source->forget = NULL;   /* done: finalize need not again */
   g_source_destroy (data->poll_source);
   /* Not g_cancellable_disconnect(): it would deadlock if called from
    * inside the cancellable's emission on this thread. A handler still
@@ -121,7 +122,8 @@ poll_source_finalize (GSource *source)
 
   if (self->owner != NULL)
     {
-      self->forget (self->owner, self->driver.waker);
+      if (self->forget != NULL)
+        self->forget (self->owner, self->driver.waker);
       g_clear_object (&self->owner);
     }
   g_clear_object (&self->cancellable);

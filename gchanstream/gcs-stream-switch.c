@@ -13,10 +13,6 @@
 #include "gcs-stream-events.h"
 #include "gcs-stream-private.h"
 
-/* Items taken from an outer stream that always has more, in one poll,
- * before yielding to the loop. */
-#define DRAIN_BUDGET 1024
-
 typedef struct
 {
   GcsUpstream   inner;
@@ -73,15 +69,13 @@ switch_map_poll (GcsAdapter  *self,
 {
   SwitchMap *s = self->state;
 
-  for (guint n = 0; !s->outer_done; n++)
+  while (!s->outer_done)
     {
       GcsPoll result;
 
-      if (G_UNLIKELY (n == DRAIN_BUDGET))
-        {
-          gcs_waker_wake (waker);
-          return GCS_POLL_PENDING;
-        }
+      /* Draining the outer stream counts against the dispatch's budget. */
+      if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+        return gcs_waker_yield (waker);
       result = gcs_upstream_poll (&self->up, waker, item, error);
       if (result == GCS_POLL_PENDING)
         break;

@@ -49,11 +49,6 @@
 #include "gcs-stream-private.h"
 #include "gcs-time-private.h"
 
-/* A combinator that drops or replaces items takes at most this many from
- * an upstream that always has more in one poll, then yields to the loop
- * (waking its own driver, so that it goes on at the next iteration). */
-#define DRAIN_BUDGET 1024
-
 /* The clock. The manual one is a test hook: one flag read on the real
  * path, and the only global state of the library. */
 
@@ -336,18 +331,15 @@ debounce_poll (GcsAdapter  *self,
                GError     **error)
 {
   Debounce *d = self->state;
-  guint n = 0;
 
   while (!d->upstream_done)
     {
       GValue next = G_VALUE_INIT;
       GcsPoll result;
 
-      if (G_UNLIKELY (++n > DRAIN_BUDGET))
-        {
-          gcs_waker_wake (waker);
-          return GCS_POLL_PENDING;
-        }
+      /* Items it replaces count against the dispatch's budget. */
+      if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+        return gcs_waker_yield (waker);
       result = gcs_upstream_poll (&self->up, waker, &next, &d->error);
       if (result == GCS_POLL_READY)
         {
@@ -447,15 +439,13 @@ throttle_poll (GcsAdapter  *self,
   gint64 now = 0;
   gboolean have_now = FALSE;
 
-  for (guint n = 0; ; n++)
+  for (;;)
     {
       GcsPoll result;
 
-      if (G_UNLIKELY (n == DRAIN_BUDGET))
-        {
-          gcs_waker_wake (waker);
-          return GCS_POLL_PENDING;
-        }
+      /* Items it drops count against the dispatch's budget. */
+      if (G_UNLIKELY (!gcs_waker_charge_inline (waker)))
+        return gcs_waker_yield (waker);
       result = gcs_upstream_poll (&self->up, waker, item, error);
       if (result != GCS_POLL_READY)
         return result;
